@@ -1,0 +1,130 @@
+package engine
+
+import "slices"
+
+// Tx holds the locks of one command (or one MULTI/EXEC block): the shards it touches, locked
+// in ascending order, for reading or writing. A Tx is used by one goroutine and ended once.
+type Tx struct {
+	store *Store
+	write bool
+	all   bool
+	one   int   // the shard when exactly one is locked and !all
+	many  []int // sorted shard ids when several are locked
+	now   int64
+}
+
+// Begin locks the shards owning keys (read or write) and returns the Tx. With no keys it
+// locks nothing; a command that needs every shard uses BeginAll.
+func (s *Store) Begin(keys [][]byte, write bool) Tx {
+	tx := Tx{store: s, write: write, one: -1, now: nowMs()}
+	switch len(keys) {
+	case 0:
+	case 1:
+		tx.one = s.ShardOf(keys[0])
+	default:
+		ids := make([]int, 0, len(keys))
+		for _, k := range keys {
+			ids = append(ids, s.ShardOf(k))
+		}
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+		if len(ids) == 1 {
+			tx.one = ids[0]
+		} else {
+			tx.many = ids
+		}
+	}
+	tx.lock()
+	return tx
+}
+
+// BeginAll locks every shard.
+func (s *Store) BeginAll(write bool) Tx {
+	tx := Tx{store: s, write: write, all: true, one: -1, now: nowMs()}
+	tx.lock()
+	return tx
+}
+
+func (tx *Tx) each(fn func(sh *shard)) {
+	switch {
+	case tx.all:
+		for _, sh := range tx.store.shards {
+			fn(sh)
+		}
+	case tx.many != nil:
+		for _, id := range tx.many {
+			fn(tx.store.shards[id])
+		}
+	case tx.one >= 0:
+		fn(tx.store.shards[tx.one])
+	}
+}
+
+func (tx *Tx) lock() {
+	if tx.write {
+		tx.each(func(sh *shard) { sh.mu.Lock() })
+	} else {
+		tx.each(func(sh *shard) { sh.mu.RLock() })
+	}
+}
+
+// End releases the locks.
+func (tx *Tx) End() {
+	if tx.write {
+		tx.each(func(sh *shard) { sh.mu.Unlock() })
+	} else {
+		tx.each(func(sh *shard) { sh.mu.RUnlock() })
+	}
+	tx.store = nil
+}
+
+// Now is the time, in Unix milliseconds, the Tx began: the clock of its commands.
+func (tx *Tx) Now() int64 { return tx.now }
+
+// Writable reports whether the Tx holds write locks.
+func (tx *Tx) Writable() bool { return tx.write }
+
+func (tx *Tx) holds(id int) bool {
+	switch {
+	case tx.all:
+		return true
+	case tx.many != nil:
+		_, ok := slices.BinarySearch(tx.many, id)
+		return ok
+	}
+	return tx.one == id
+}
+
+// View returns database dbIndex on the shard that owns key. The key's shard must be locked
+// by this Tx: asking for another is a bug in the caller's declared keys, and panics.
+func (tx *Tx) View(dbIndex int, key []byte) View {
+	id := tx.store.ShardOf(key)
+	if !tx.holds(id) {
+		panic("engine: key outside the transaction's locked shards")
+	}
+	return tx.shardView(dbIndex, id)
+}
+
+// Views returns database dbIndex on every shard, in shard order; the Tx must hold all shards.
+func (tx *Tx) Views(dbIndex int) []View {
+	if !tx.all {
+		panic("engine: Views needs a Tx from BeginAll")
+	}
+	out := make([]View, len(tx.store.shards))
+	for i := range out {
+		out[i] = tx.shardView(dbIndex, i)
+	}
+	return out
+}
+
+func (tx *Tx) shardView(dbIndex, id int) View {
+	sh := tx.store.shards[id]
+	return View{sh: sh, db: sh.dbs[dbIndex], index: dbIndex, write: tx.write, now: tx.now}
+}
+
+// BeginKey is Begin for a single key, without allocating.
+func (s *Store) BeginKey(key []byte, write bool) Tx {
+	tx := Tx{store: s, write: write, one: s.ShardOf(key), now: nowMs()}
+	tx.lock()
+	return tx
+}

@@ -1,0 +1,87 @@
+// Command darner is a Redis-protocol server for strings, hashes and JSON documents, built to
+// be searched with the RediSearch command set. See README.md.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+
+	"darner/engine"
+	"darner/server"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "darner:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	cfg := server.DefaultConfig()
+	fs := flag.NewFlagSet("darner", flag.ContinueOnError)
+	fs.StringVar(&cfg.Bind, "bind", cfg.Bind, "address to listen on")
+	fs.IntVar(&cfg.Port, "port", cfg.Port, "TCP port")
+	shards := fs.Int("shards", runtime.NumCPU(), "number of keyspace shards")
+	fs.StringVar(&cfg.RequirePass, "requirepass", cfg.RequirePass, "password clients must AUTH with (empty: none)")
+	fs.IntVar(&cfg.MaxClients, "maxclients", cfg.MaxClients, "maximum number of connected clients")
+	fs.StringVar(&cfg.Dir, "dir", cfg.Dir, "working directory for data files")
+	fs.StringVar(&cfg.LogLevel, "loglevel", cfg.LogLevel, "debug, verbose, notice, warning or nothing")
+	fs.Int64Var(&cfg.ProtoMaxBulkLen, "proto-max-bulk-len", cfg.ProtoMaxBulkLen, "largest bulk string a client may send, in bytes")
+	fs.Int64Var(&cfg.ClientQueryBufferLimit, "client-query-buffer-limit", cfg.ClientQueryBufferLimit, "largest unparsed command a client may send, in bytes")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *shards < 1 {
+		return fmt.Errorf("--shards must be at least 1, got %d", *shards)
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel(cfg.LogLevel)}))
+
+	store := engine.New(engine.Options{Shards: *shards})
+	store.Start()
+	defer store.Close()
+	srv, err := server.New(cfg, store, logger)
+	if err != nil {
+		return err
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	served := make(chan error, 1)
+	go func() { served <- srv.ListenAndServe() }()
+	logger.Info("darner ready", "addr", fmt.Sprintf("%s:%d", cfg.Bind, cfg.Port), "shards", *shards, "version", server.Version)
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+		logger.Info("signal received, shutting down")
+	case <-srv.ShutdownRequested():
+		logger.Info("SHUTDOWN received, shutting down")
+	}
+	if err := srv.Close(); err != nil {
+		return err
+	}
+	return <-served
+}
+
+// logLevel maps Redis' level names onto slog's.
+func logLevel(name string) slog.Level {
+	switch name {
+	case "debug":
+		return slog.LevelDebug
+	case "verbose":
+		return slog.LevelDebug + 2
+	case "warning":
+		return slog.LevelWarn
+	case "nothing":
+		return slog.LevelError + 4
+	}
+	return slog.LevelInfo
+}

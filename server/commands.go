@@ -1,0 +1,15 @@
+package server
+
+// commandGroups lists every group of commands; newTable assembles them into the one table.
+func (s *Server) commandGroups() [][]*Command {
+	return [][]*Command{
+		connectionCommands(),
+		txCommands(),
+		serverCommands(),
+		clientCommands(),
+		keyCommands(),
+		stringCommands(),
+		hashCommands(),
+		jsonCommands(),
+	}
+}

@@ -1,0 +1,134 @@
+package server
+
+import (
+	"fmt"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"darner/engine"
+
+	"github.com/tidwall/redcon"
+)
+
+// serveRESP is redcon's handler: every command of every connection comes through here.
+func (s *Server) serveRESP(conn redcon.Conn, rc redcon.Command) {
+	cl, ok := conn.Context().(*Client)
+	if !ok {
+		return
+	}
+	s.totalCommands.Add(1)
+	s.dispatch(cl, rc.Args)
+	if len(cl.w.b) > 0 {
+		conn.WriteRaw(cl.w.b)
+		cl.w.b = cl.w.b[:0]
+	}
+	if cl.closed {
+		conn.Close()
+	}
+}
+
+// dispatch runs the checks every command passes, in Redis' order (lookup, arity, auth,
+// MULTI queueing), then the command.
+func (s *Server) dispatch(cl *Client, args [][]byte) {
+	cl.lastActive.Store(time.Now().UnixMilli())
+	cmd, err := s.resolve(args)
+	if err == "" && s.authRequired(cl) && cmd.Flags&FlagNoAuth == 0 {
+		err = errNoAuth
+	}
+	if err != "" {
+		if cl.multi != nil {
+			cl.multi.failed = true
+		}
+		cl.w.Err(err)
+		return
+	}
+	cl.lastCmd.Store(cmd)
+	if cl.multi != nil && !runsInsideMulti(cmd) {
+		cl.multi.queue = append(cl.multi.queue, queued{cmd, args})
+		cl.w.Simple("QUEUED")
+		return
+	}
+	s.execute(cl, cmd, args)
+}
+
+// resolve finds the command (or subcommand) for args and checks its arity.
+func (s *Server) resolve(args [][]byte) (*Command, Error) {
+	cmd := s.table.Lookup(args[0])
+	if cmd == nil {
+		return nil, unknownCommand(args)
+	}
+	if cmd.sub != nil && len(args) >= 2 {
+		sub := cmd.sub[strings.ToLower(string(args[1]))]
+		if sub == nil {
+			return nil, Error(fmt.Sprintf("ERR unknown subcommand '%.128s'. Try %s HELP.",
+				args[1], strings.ToUpper(cmd.Name)))
+		}
+		cmd = sub
+	}
+	if !cmd.arityOK(len(args)) {
+		return nil, arityError(cmd)
+	}
+	return cmd, ""
+}
+
+func unknownCommand(args [][]byte) Error {
+	var b strings.Builder
+	for _, a := range args[1:] {
+		if b.Len() >= 128 {
+			break
+		}
+		fmt.Fprintf(&b, "'%.*s' ", 128-b.Len(), a)
+	}
+	return Error(fmt.Sprintf("ERR unknown command '%.128s', with args beginning with: %s", args[0], b.String()))
+}
+
+// runsInsideMulti reports the commands that run at once inside MULTI instead of queueing.
+func runsInsideMulti(cmd *Command) bool {
+	switch cmd.Name {
+	case "exec", "discard", "multi", "watch", "quit", "reset":
+		return true
+	}
+	return false
+}
+
+func (s *Server) authRequired(cl *Client) bool {
+	return !cl.authed && s.cfg.requirePass() != ""
+}
+
+// execute locks what cmd declares, runs it and releases the locks.
+func (s *Server) execute(cl *Client, cmd *Command, args [][]byte) {
+	var tx engine.Tx
+	var ptx *engine.Tx
+	write := cmd.Flags&FlagWrite != 0
+	switch {
+	case cmd.Flags&FlagAllShards != 0:
+		tx = s.store.BeginAll(write)
+		ptx = &tx
+	case cmd.First > 0 && len(args) > cmd.First:
+		if cmd.First == cmd.Last {
+			tx = s.store.BeginKey(args[cmd.First], write)
+		} else {
+			tx = s.store.Begin(cmd.keyArgs(args, nil), write)
+		}
+		ptx = &tx
+	}
+	if ptx != nil {
+		defer tx.End()
+	}
+	s.run(&Ctx{srv: s, cl: cl, cmd: cmd, Args: args, W: &cl.w, tx: ptx})
+}
+
+// run calls the handler; a panic is logged with the command's name, its partial reply is
+// dropped, and an error is answered instead. The connection and the server go on.
+func (s *Server) run(c *Ctx) {
+	mark := c.W.mark()
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("panic in command", "command", c.cmd.Name, "panic", r, "stack", string(debug.Stack()))
+			c.W.reset(mark)
+			c.W.Err(Error(fmt.Sprintf("ERR internal error in '%s': %v", c.cmd.Name, r)))
+		}
+	}()
+	c.cmd.Handler(c)
+}

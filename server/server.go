@@ -1,0 +1,176 @@
+package server
+
+import (
+	"errors"
+	"log/slog"
+	"net"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"darner/engine"
+
+	"github.com/tidwall/redcon"
+)
+
+// Version is the Redis version darner reports: the Redis whose command set it follows.
+const Version = "7.4.0"
+
+// Config is the server's start-up configuration (the command-line flags).
+type Config struct {
+	Bind                   string
+	Port                   int
+	RequirePass            string
+	MaxClients             int
+	Dir                    string
+	LogLevel               string // debug, verbose, notice, warning (Redis' names)
+	ProtoMaxBulkLen        int64
+	ClientQueryBufferLimit int64
+}
+
+// DefaultConfig returns Redis' defaults.
+func DefaultConfig() Config {
+	return Config{
+		Bind:                   "127.0.0.1",
+		Port:                   6379,
+		MaxClients:             10000,
+		Dir:                    ".",
+		LogLevel:               "notice",
+		ProtoMaxBulkLen:        512 << 20,
+		ClientQueryBufferLimit: 1 << 30,
+	}
+}
+
+// Server serves the RESP protocol over a Store.
+type Server struct {
+	cfg   *settings
+	store *engine.Store
+	table *Table
+	log   *slog.Logger
+
+	ln      net.Listener
+	started time.Time
+
+	// mu protects clients.
+	mu      sync.Mutex
+	clients map[int64]*Client
+	nextID  atomic.Int64
+
+	totalCommands    atomic.Int64
+	totalConnections atomic.Int64
+	rejectedConns    atomic.Int64
+
+	shutdownOnce sync.Once
+	shutdown     chan struct{} // closed when a client asks for SHUTDOWN
+}
+
+// New makes a server over store. logger may be nil (logs discarded).
+func New(cfg Config, store *engine.Store, logger *slog.Logger) (*Server, error) {
+	st, err := newSettings(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(discard{}, nil))
+	}
+	s := &Server{
+		cfg:      st,
+		store:    store,
+		log:      logger,
+		clients:  make(map[int64]*Client),
+		shutdown: make(chan struct{}),
+		started:  time.Now(),
+	}
+	s.table = newTable(s.commandGroups()...)
+	return s, nil
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// Table returns the command table (the README's command list is checked against it).
+func (s *Server) Table() *Table { return s.table }
+
+// ListenAndServe listens on the configured address and serves until Close.
+func (s *Server) ListenAndServe() error {
+	ln, err := net.Listen("tcp", net.JoinHostPort(s.cfg.bind, strconv.Itoa(s.cfg.port)))
+	if err != nil {
+		return err
+	}
+	return s.Serve(ln)
+}
+
+// Serve serves connections from ln until Close. It returns nil after Close.
+func (s *Server) Serve(ln net.Listener) error {
+	gl := &guardListener{Listener: ln, limits: s.cfg}
+	s.mu.Lock()
+	s.ln = gl
+	s.mu.Unlock()
+	err := redcon.Serve(gl, s.serveRESP, s.accept, s.closed)
+	if errors.Is(err, net.ErrClosed) {
+		return nil
+	}
+	return err
+}
+
+// Addr is the listening address, once Serve has started.
+func (s *Server) Addr() net.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln == nil {
+		return nil
+	}
+	return s.ln.Addr()
+}
+
+// Close stops accepting and closes every connection.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	ln := s.ln
+	s.mu.Unlock()
+	if ln == nil {
+		return nil
+	}
+	return ln.Close()
+}
+
+// ShutdownRequested is closed when a client sends SHUTDOWN; main then stops the process.
+func (s *Server) ShutdownRequested() <-chan struct{} { return s.shutdown }
+
+func (s *Server) accept(conn redcon.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if int64(len(s.clients)) >= s.cfg.maxClients.Load() {
+		s.rejectedConns.Add(1)
+		conn.WriteError("ERR max number of clients reached")
+		return false
+	}
+	cl := &Client{
+		id:      s.nextID.Add(1),
+		conn:    conn,
+		addr:    conn.RemoteAddr(),
+		created: time.Now(),
+	}
+	if nc := conn.NetConn(); nc != nil {
+		cl.laddr = nc.LocalAddr().String()
+	}
+	cl.resp.Store(2)
+	cl.lastActive.Store(cl.created.UnixMilli())
+	conn.SetContext(cl)
+	s.clients[cl.id] = cl
+	s.totalConnections.Add(1)
+	return true
+}
+
+func (s *Server) closed(conn redcon.Conn, _ error) {
+	cl, ok := conn.Context().(*Client)
+	if !ok {
+		return
+	}
+	s.store.Unwatch(&cl.watch)
+	s.mu.Lock()
+	delete(s.clients, cl.id)
+	s.mu.Unlock()
+}
