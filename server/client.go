@@ -24,7 +24,9 @@ type Client struct {
 	authed bool
 	multi  *multiState // non-nil between MULTI and EXEC/DISCARD
 	watch  engine.Watch
-	closed bool // QUIT: close once the reply is written
+	closed bool      // QUIT: close once the reply is written
+	ctx    Ctx       // reused by every top-level command
+	tx     engine.Tx // the locks of the running top-level command
 
 	lastCmd    atomic.Pointer[Command]
 	lastActive atomic.Int64 // Unix ms
