@@ -12,6 +12,8 @@ const (
 	expireHz     = 10
 	expireSample = 20
 	expireSlice  = time.Millisecond
+
+	rehashStepBuckets = 1000
 )
 
 func (s *Store) expiryLoop(ctx context.Context) {
@@ -38,6 +40,9 @@ func (s *Store) expireShard(sh *shard) int {
 	removed := 0
 	src := newSource()
 	for d := range sh.dbs {
+		// Reads never advance a rehash (they run under shared locks), so a read-mostly
+		// shard would keep two tables; the cycle moves the rehash along meanwhile.
+		sh.dbs[d].keys.RehashStep(rehashStepBuckets)
 		v := View{sh: sh, db: sh.dbs[d], index: d, write: true, now: nowMs()}
 		for v.db.volatile.Len() > 0 {
 			expired := 0
