@@ -37,13 +37,14 @@ func (s *Store) expireShard(sh *shard) int {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	start := time.Now()
+	clk := clock{ms: start.UnixMilli()}
 	removed := 0
 	src := newSource()
 	for d := range sh.dbs {
 		// Reads never advance a rehash (they run under shared locks), so a read-mostly
 		// shard would keep two tables; the cycle moves the rehash along meanwhile.
 		sh.dbs[d].keys.RehashStep(rehashStepBuckets)
-		v := View{sh: sh, db: sh.dbs[d], index: d, write: true, now: nowMs()}
+		v := View{sh: sh, db: sh.dbs[d], index: d, write: true, clk: &clk}
 		for v.db.volatile.Len() > 0 {
 			expired := 0
 			for range expireSample {

@@ -127,9 +127,18 @@ func (s *Store) ResetStats() {
 	}
 }
 
-// nowMs is the clock every command reads once when it starts, as Redis does, so that keys
-// do not expire in the middle of a command.
-func nowMs() int64 { return time.Now().UnixMilli() }
+// clock is the time of one command (or one MULTI/EXEC block), read once, as Redis does, so
+// that keys do not expire in the middle of a command; and read lazily, since most commands
+// never look at an expiry. A clock belongs to its Tx's goroutine: work fanned out to
+// other goroutines must read Now first and not share the clock.
+type clock struct{ ms int64 }
+
+func (c *clock) now() int64 {
+	if c.ms == 0 {
+		c.ms = time.Now().UnixMilli()
+	}
+	return c.ms
+}
 
 // newSource returns a random source for one sampling run. Readers share a shard, so each
 // run gets its own rather than sharing one under a read lock.

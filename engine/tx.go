@@ -10,13 +10,14 @@ type Tx struct {
 	all   bool
 	one   int   // the shard when exactly one is locked and !all
 	many  []int // sorted shard ids when several are locked
-	now   int64
+	clk   clock
+	key   []byte // the key BeginKey locked, so View need not hash it again
 }
 
 // Begin locks the shards owning keys (read or write) and returns the Tx. With no keys it
 // locks nothing; a command that needs every shard uses BeginAll.
 func (s *Store) Begin(keys [][]byte, write bool) Tx {
-	tx := Tx{store: s, write: write, one: -1, now: nowMs()}
+	tx := Tx{store: s, write: write, one: -1}
 	switch len(keys) {
 	case 0:
 	case 1:
@@ -40,7 +41,7 @@ func (s *Store) Begin(keys [][]byte, write bool) Tx {
 
 // BeginAll locks every shard.
 func (s *Store) BeginAll(write bool) Tx {
-	tx := Tx{store: s, write: write, all: true, one: -1, now: nowMs()}
+	tx := Tx{store: s, write: write, all: true, one: -1}
 	tx.lock()
 	return tx
 }
@@ -79,7 +80,7 @@ func (tx *Tx) End() {
 }
 
 // Now is the time, in Unix milliseconds, the Tx began: the clock of its commands.
-func (tx *Tx) Now() int64 { return tx.now }
+func (tx *Tx) Now() int64 { return tx.clk.now() }
 
 // Writable reports whether the Tx holds write locks.
 func (tx *Tx) Writable() bool { return tx.write }
@@ -98,9 +99,14 @@ func (tx *Tx) holds(id int) bool {
 // View returns database dbIndex on the shard that owns key. The key's shard must be locked
 // by this Tx: asking for another is a bug in the caller's declared keys, and panics.
 func (tx *Tx) View(dbIndex int, key []byte) View {
-	id := tx.store.ShardOf(key)
-	if !tx.holds(id) {
-		panic("engine: key outside the transaction's locked shards")
+	var id int
+	if tx.one >= 0 && sameSlice(key, tx.key) {
+		id = tx.one
+	} else {
+		id = tx.store.ShardOf(key)
+		if !tx.holds(id) {
+			panic("engine: key outside the transaction's locked shards")
+		}
 	}
 	return tx.shardView(dbIndex, id)
 }
@@ -119,12 +125,17 @@ func (tx *Tx) Views(dbIndex int) []View {
 
 func (tx *Tx) shardView(dbIndex, id int) View {
 	sh := tx.store.shards[id]
-	return View{sh: sh, db: sh.dbs[dbIndex], index: dbIndex, write: tx.write, now: tx.now}
+	return View{sh: sh, db: sh.dbs[dbIndex], index: dbIndex, write: tx.write, clk: &tx.clk}
 }
 
 // BeginKey is Begin for a single key, without allocating.
 func (s *Store) BeginKey(key []byte, write bool) Tx {
-	tx := Tx{store: s, write: write, one: s.ShardOf(key), now: nowMs()}
+	tx := Tx{store: s, write: write, one: s.ShardOf(key), key: key}
 	tx.lock()
 	return tx
+}
+
+// sameSlice reports whether a and b are the same bytes in memory (not merely equal).
+func sameSlice(a, b []byte) bool {
+	return len(a) == len(b) && len(a) > 0 && &a[0] == &b[0]
 }

@@ -9,11 +9,11 @@ type View struct {
 	db    *db
 	index int
 	write bool
-	now   int64
+	clk   *clock
 }
 
 // Now is the command's clock in Unix milliseconds.
-func (v View) Now() int64 { return v.now }
+func (v View) Now() int64 { return v.clk.now() }
 
 // DB is the database index.
 func (v View) DB() int { return v.index }
@@ -33,7 +33,7 @@ func (v View) Get(key string) *Object {
 	if !ok {
 		return nil
 	}
-	if o.Expire != 0 && o.Expire <= v.now {
+	if o.Expire != 0 && o.Expire <= v.clk.now() {
 		if v.write {
 			v.remove(key, o, EventExpire)
 			v.sh.expiredKeys.Add(1)
@@ -73,7 +73,7 @@ func (v View) Set(key string, val Value, keepTTL bool) *Object {
 	o, inserted := v.db.keys.Upsert(key)
 	if inserted {
 		o.Expire = 0
-	} else if o.Expire != 0 && (!keepTTL || o.Expire <= v.now) {
+	} else if o.Expire != 0 && (!keepTTL || o.Expire <= v.clk.now()) {
 		// An expired old entry's TTL is never kept.
 		o.Expire = 0
 		v.db.volatile.Delete(key)
@@ -106,7 +106,7 @@ func (v View) Delete(key string) bool {
 // after now deletes the key at once, as Redis' EXPIRE does, and reports false.
 func (v View) SetExpire(key string, o *Object, at int64) bool {
 	v.mustWrite()
-	if at != 0 && at <= v.now {
+	if at != 0 && at <= v.clk.now() {
 		v.remove(key, o, EventDelete)
 		return false
 	}
@@ -142,7 +142,7 @@ func (v View) Flush() {
 // skipped. fn must not change the database.
 func (v View) Scan(cursor uint64, fn func(key string, o *Object)) uint64 {
 	return v.db.keys.Scan(cursor, func(k string, o *Object) {
-		if o.Expire == 0 || o.Expire > v.now {
+		if o.Expire == 0 || o.Expire > v.clk.now() {
 			fn(k, o)
 		}
 	})
@@ -151,7 +151,7 @@ func (v View) Scan(cursor uint64, fn func(key string, o *Object)) uint64 {
 // Range visits every live key until fn returns false. fn must not change the database.
 func (v View) Range(fn func(key string, o *Object) bool) {
 	v.db.keys.Range(func(k string, o *Object) bool {
-		if o.Expire != 0 && o.Expire <= v.now {
+		if o.Expire != 0 && o.Expire <= v.clk.now() {
 			return true
 		}
 		return fn(k, o)
@@ -167,7 +167,7 @@ func (v View) Random() (key string, o *Object, ok bool) {
 		if !ok {
 			return "", nil, false
 		}
-		if o.Expire == 0 || o.Expire > v.now {
+		if o.Expire == 0 || o.Expire > v.clk.now() {
 			return k, o, true
 		}
 	}

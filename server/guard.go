@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"net"
-	"strconv"
 )
 
 // The guard enforces Redis' input limits, which redcon does not: a bulk string longer than
@@ -158,8 +157,8 @@ func (c *guardConn) endHeader() error {
 	h := bytes.TrimSuffix(c.header, []byte("\r"))
 	c.header = c.header[:0]
 	if c.state == gMultiCount {
-		n, err := strconv.ParseInt(string(h), 10, 64)
-		if err != nil || n > 1<<31-1 {
+		n, ok := parseLength(h)
+		if !ok || n > 1<<31-1 {
 			return protoError("invalid multibulk length")
 		}
 		c.args = n
@@ -171,8 +170,8 @@ func (c *guardConn) endHeader() error {
 		c.state = gStart
 		return nil
 	}
-	n, err := strconv.ParseInt(string(h[1:]), 10, 64)
-	if err != nil || n < 0 || n > c.limits.protoMaxBulkLen.Load() {
+	n, ok := parseLength(h[1:])
+	if !ok || n < 0 || n > c.limits.protoMaxBulkLen.Load() {
 		return protoError("invalid bulk length")
 	}
 	c.skip = n + 2
@@ -187,4 +186,28 @@ func (c *guardConn) nextArg() {
 	}
 	c.args--
 	c.state = gBulkHeader
+}
+
+// parseLength reads a header's decimal length; values too long to matter saturate.
+func parseLength(b []byte) (int64, bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	if len(b) == 0 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		if n < 1<<40 {
+			n = n*10 + int64(c-'0')
+		}
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
 }
