@@ -11,8 +11,8 @@ import (
 
 func TestWriterShapes(t *testing.T) {
 	cases := []struct {
-		name        string
-		write       func(w *server.Writer)
+		name         string
+		write        func(w *server.Writer)
 		resp2, resp3 string
 	}{
 		{"null", func(w *server.Writer) { w.Null() }, "$-1\r\n", "_\r\n"},
