@@ -100,16 +100,22 @@ type ShardStats struct {
 	KeyspaceMiss int64
 }
 
-// Stats reads every shard's counters, each under its read lock.
-func (s *Store) Stats() []ShardStats {
+// Stats reads every shard's counters, each under its read lock, or under tx's lock when
+// tx (which may be nil) already holds that shard.
+func (s *Store) Stats(tx *Tx) []ShardStats {
 	out := make([]ShardStats, len(s.shards))
 	for i, sh := range s.shards {
-		sh.mu.RLock()
+		held := tx != nil && tx.store != nil && tx.holds(i)
+		if !held {
+			sh.mu.RLock()
+		}
 		for d, db := range sh.dbs {
 			out[i].Keys[d] = db.keys.Len()
 			out[i].Volatile[d] = db.volatile.Len()
 		}
-		sh.mu.RUnlock()
+		if !held {
+			sh.mu.RUnlock()
+		}
 		out[i].UsedBytes = sh.used.Load()
 		out[i].ExpiredKeys = sh.expiredKeys.Load()
 		out[i].KeyspaceHits = sh.keyspaceHits.Load()

@@ -174,6 +174,6 @@ func cmdReset(c *Ctx) {
 	cl.dbIndex.Store(0)
 	cl.setResp3(false)
 	cl.setName("")
-	cl.authed = false
+	cl.authed = c.srv.cfg.requirePass() == ""
 	c.W.Simple("RESET")
 }

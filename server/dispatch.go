@@ -44,6 +44,11 @@ func (s *Server) dispatch(cl *Client, args [][]byte) {
 		return
 	}
 	cl.lastCmd.Store(cmd)
+	if cl.multi != nil && cmd.Flags&FlagNoMulti != 0 {
+		cl.multi.failed = true
+		cl.w.Err("ERR Command not allowed inside a transaction")
+		return
+	}
 	if cl.multi != nil && !runsInsideMulti(cmd) {
 		cl.multi.queue = append(cl.multi.queue, queued{cmd, args})
 		cl.w.Simple("QUEUED")

@@ -156,6 +156,9 @@ func (s *Server) accept(conn redcon.Conn) bool {
 	if nc := conn.NetConn(); nc != nil {
 		cl.laddr = nc.LocalAddr().String()
 	}
+	// As in Redis, a connection made while no password is required stays authenticated
+	// if one is set later.
+	cl.authed = s.cfg.requirePass() == ""
 	cl.resp.Store(2)
 	cl.lastActive.Store(cl.created.UnixMilli())
 	conn.SetContext(cl)

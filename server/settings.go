@@ -2,11 +2,13 @@ package server
 
 import (
 	"fmt"
+	"sync"
 	"sync/atomic"
 )
 
 // settings is the configuration as it stands now: the start-up Config plus what CONFIG SET
-// changed. Values read on every command are atomics; bind and port never change.
+// changed. Values read on every command are atomics; bind and port never change. The hash
+// encoding limits live in package engine (engine.HashListpackEntries), which reads them.
 type settings struct {
 	bind string
 	port int
@@ -17,13 +19,19 @@ type settings struct {
 	logLevel        atomic.Pointer[string]
 	protoMaxBulkLen atomic.Int64
 	queryBufLimit   atomic.Int64
+
+	// setMu serialises CONFIG SET, so that two multi-parameter SETs do not interleave their
+	// checks and changes. Readers do not take it: each value is an atomic on its own.
+	setMu sync.Mutex
+
+	// memPeak is the largest used_memory INFO has seen; CONFIG RESETSTAT clears it with the
+	// other statistics.
+	memPeak atomic.Int64
 }
 
 func newSettings(c Config) (*settings, error) {
-	switch c.LogLevel {
-	case "debug", "verbose", "notice", "warning", "nothing":
-	default:
-		return nil, fmt.Errorf("loglevel must be one of debug, verbose, notice, warning, nothing; got %q", c.LogLevel)
+	if !validLogLevel(c.LogLevel) {
+		return nil, fmt.Errorf("loglevel must be one of %s; got %q", logLevelList, c.LogLevel)
 	}
 	if c.MaxClients < 1 {
 		return nil, fmt.Errorf("maxclients must be at least 1; got %d", c.MaxClients)
@@ -39,3 +47,30 @@ func newSettings(c Config) (*settings, error) {
 }
 
 func (st *settings) requirePass() string { return *st.requirepass.Load() }
+
+// logLevels are Redis' level names ("nothing" is Redis 7.2's).
+var logLevels = []string{"debug", "verbose", "notice", "warning", "nothing"}
+
+const logLevelList = "debug, verbose, notice, warning, nothing"
+
+func validLogLevel(l string) bool {
+	for _, v := range logLevels {
+		if l == v {
+			return true
+		}
+	}
+	return false
+}
+
+// notePeak records used as the peak memory if it is the largest seen, and returns the peak.
+func (st *settings) notePeak(used int64) int64 {
+	for {
+		p := st.memPeak.Load()
+		if used <= p {
+			return p
+		}
+		if st.memPeak.CompareAndSwap(p, used) {
+			return used
+		}
+	}
+}
