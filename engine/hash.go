@@ -1,6 +1,12 @@
 package engine
 
-import "darner/engine/dict"
+import (
+	"math"
+	"math/bits"
+	"math/rand/v2"
+
+	"darner/engine/dict"
+)
 
 // Hash encodings follow Redis: a small hash is a flat list of pairs kept in insertion order
 // (Redis' listpack, whose order HGETALL shows and clients' tests rely on); it becomes a hash
@@ -119,7 +125,11 @@ func (h *Hash) Delete(field string) bool {
 		for i := range h.small {
 			if h.small[i].field == field {
 				h.bytes -= int64(len(field) + len(h.small[i].value))
-				h.small = append(h.small[:i], h.small[i+1:]...)
+				last := len(h.small) - 1
+				copy(h.small[i:], h.small[i+1:])
+				// Clear the vacated slot so the backing array does not keep the value alive.
+				h.small[last] = hashPair{}
+				h.small = h.small[:last]
 				return true
 			}
 		}
@@ -146,7 +156,10 @@ func (h *Hash) Range(fn func(field string, value []byte) bool) {
 }
 
 // Scan visits part of the hash for HSCAN and returns the next cursor (0 when done). A
-// listpack-encoded hash is returned whole in one call, as Redis does.
+// listpack-encoded hash is returned whole in one call, whatever the cursor, as Redis does.
+// A hashtable-encoded one is walked bucket by bucket until count fields were visited or,
+// as Redis bounds it, 10*count buckets were looked at, so a sparse table cannot make one
+// call walk it all.
 func (h *Hash) Scan(cursor uint64, count int, fn func(field string, value []byte)) uint64 {
 	if h.big == nil {
 		for _, p := range h.small {
@@ -154,35 +167,73 @@ func (h *Hash) Scan(cursor uint64, count int, fn func(field string, value []byte
 		}
 		return 0
 	}
+	count = max(count, 1)
+	maxSteps := math.MaxInt
+	if count < math.MaxInt/10 {
+		maxSteps = 10 * count
+	}
 	seen := 0
-	for {
+	for steps := 0; steps < maxSteps; steps++ {
 		cursor = h.big.Scan(cursor, func(k string, v *[]byte) {
 			seen++
 			fn(k, *v)
 		})
 		if cursor == 0 || seen >= count {
-			return cursor
+			break
 		}
+	}
+	return cursor
+}
+
+// Random returns a random field and its value (HRANDFIELD); the hash must not be empty.
+// src supplies the randomness; nil uses math/rand/v2's generator (see dict.Random).
+func (h *Hash) Random(src rand.Source) (string, []byte) {
+	if h.big == nil {
+		p := h.small[randN(src, len(h.small))]
+		return p.field, p.value
+	}
+	k, v, _ := h.big.Random(src)
+	return k, *v
+}
+
+// RandomDistinct calls fn for count distinct fields picked at random (HRANDFIELD with a
+// positive count); count must be below Len. When count is a large part of the hash (always
+// for a listpack), one pass of selection sampling (Knuth's algorithm S) picks them in the
+// hash's order, as Redis does for a listpack; otherwise random picks are drawn until count
+// distinct ones were found, which takes O(count) expected draws.
+func (h *Hash) RandomDistinct(src rand.Source, count int, fn func(field string, value []byte)) {
+	n := h.Len()
+	if h.big == nil || count*3 > n {
+		need := count
+		left := n
+		h.Range(func(f string, v []byte) bool {
+			if randN(src, left) < need {
+				fn(f, v)
+				need--
+			}
+			left--
+			return need > 0
+		})
+		return
+	}
+	picked := make(map[string]struct{}, count)
+	for len(picked) < count {
+		k, v, _ := h.big.Random(src)
+		if _, dup := picked[k]; dup {
+			continue
+		}
+		picked[k] = struct{}{}
+		fn(k, *v)
 	}
 }
 
-// Nth returns the i-th field in iteration order (for HRANDFIELD); i must be < Len. A
-// hashtable-encoded hash answers in O(i); HRANDFIELD asks in O(count) anyway.
-func (h *Hash) Nth(i int) (string, []byte) {
-	if h.big == nil {
-		return h.small[i].field, h.small[i].value
+// randN returns a uniform int in [0, n) drawn from src, or from math/rand/v2 when src is nil.
+func randN(src rand.Source, n int) int {
+	if src == nil {
+		return rand.IntN(n)
 	}
-	var f string
-	var val []byte
-	h.big.Range(func(k string, v *[]byte) bool {
-		if i == 0 {
-			f, val = k, *v
-			return false
-		}
-		i--
-		return true
-	})
-	return f, val
+	hi, _ := bits.Mul64(src.Uint64(), uint64(n))
+	return int(hi)
 }
 
 func (h *Hash) convert() {
