@@ -16,8 +16,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// clientLine is the shape of one CLIENT LIST line, in Redis 7.2's field order.
-var clientLine = regexp.MustCompile(`^id=(\d+) addr=(\S+) laddr=(\S+) fd=\d+ name=(\S*) age=\d+ idle=\d+ ` +
+// clientLine is the shape of one CLIENT LIST line, in Redis 7.2's field order. fd is -1 for
+// a connection already closing, as Redis shows for clients without a socket.
+var clientLine = regexp.MustCompile(`^id=(\d+) addr=(\S+) laddr=(\S+) fd=-?\d+ name=(\S*) age=\d+ idle=\d+ ` +
 	`flags=N db=(\d+) sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 ` +
 	`rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=(\S+) user=default redir=-1 ` +
 	`resp=([23]) lib-name=(\S*) lib-ver=(\S*)$`)

@@ -1,6 +1,9 @@
 package server
 
 import (
+	"math"
+
+	"darner/engine"
 	"strconv"
 	"strings"
 )
@@ -9,7 +12,7 @@ func connectionCommands() []*Command {
 	return []*Command{
 		{Name: "ping", Arity: -1, Flags: FlagFast, Group: "connection", Since: "1.0.0",
 			Summary: "Returns the server's liveliness response.", Handler: cmdPing},
-		{Name: "echo", Arity: 2, Flags: FlagFast, Group: "connection", Since: "1.0.0",
+		{Name: "echo", Arity: 2, Flags: FlagLoading | FlagStale | FlagFast, Group: "connection", Since: "1.0.0",
 			Summary: "Returns the given string.", Handler: cmdEcho},
 		{Name: "hello", Arity: -1, Flags: FlagNoScript | FlagLoading | FlagStale | FlagNoAuth | FlagFast | FlagAllowBusy,
 			Group: "connection", Since: "6.0.0", Summary: "Handshakes with the Redis server.", Handler: cmdHello},
@@ -147,12 +150,15 @@ func cmdAuth(c *Ctx) {
 
 // SELECT index
 func cmdSelect(c *Ctx) {
-	n, err := strconv.ParseInt(string(c.Args[1]), 10, 64)
-	if err != nil {
+	n, ok := parseInt(c.Args[1])
+	switch {
+	case !ok:
 		c.Err(errNotInt)
 		return
-	}
-	if n < 0 || n >= 16 {
+	case n < math.MinInt32 || n > math.MaxInt32:
+		c.Err("ERR value is out of range, value must between -2147483648 and 2147483647")
+		return
+	case n < 0 || n >= engine.NumDBs:
 		c.Err(errDBIndex)
 		return
 	}

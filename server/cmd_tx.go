@@ -8,7 +8,7 @@ func txCommands() []*Command {
 	return []*Command{
 		{Name: "multi", Arity: 1, Flags: FlagNoScript | FlagLoading | FlagStale | FlagFast | FlagAllowBusy,
 			Group: "transactions", Since: "1.2.0", Summary: "Starts a transaction.", Handler: cmdMulti},
-		{Name: "exec", Arity: 1, Flags: FlagNoScript | FlagLoading | FlagStale,
+		{Name: "exec", Arity: 1, Flags: FlagNoScript | FlagLoading | FlagStale | FlagSkipSlowlog,
 			Group: "transactions", Since: "1.2.0", Summary: "Executes all commands in a transaction.", Handler: cmdExec},
 		{Name: "discard", Arity: 1, Flags: FlagNoScript | FlagLoading | FlagStale | FlagFast | FlagAllowBusy,
 			Group: "transactions", Since: "2.0.0", Summary: "Discards a transaction.", Handler: cmdDiscard},

@@ -35,6 +35,8 @@ func TestCentralChecks(t *testing.T) {
 		{"ping a b", "-ERR wrong number of arguments for 'ping' command\r\n"},
 		{"SELECT 16", "-ERR DB index is out of range\r\n"},
 		{"SELECT x", "-ERR value is not an integer or out of range\r\n"},
+		{"SELECT 4294967296", "-ERR value is out of range, value must between -2147483648 and 2147483647\r\n"},
+		{"SELECT 15", "+OK\r\n"},
 		{"HELLO 4", "-NOPROTO unsupported protocol version\r\n"},
 		{"ECHO hi", "$2\r\nhi\r\n"},
 	})

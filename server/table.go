@@ -21,10 +21,15 @@ const (
 	FlagNoAuth
 	FlagFast
 	FlagAllowBusy
-	// FlagAllShards locks every shard (commands over the whole keyspace: KEYS, FLUSHDB, …).
-	FlagAllShards
 	// FlagNoMulti refuses the command inside MULTI.
 	FlagNoMulti
+	// FlagSkipSlowlog and FlagNoAsyncLoading are reported as Redis reports them; darner has
+	// no slow log or async loading for them to change.
+	FlagSkipSlowlog
+	FlagNoAsyncLoading
+	// FlagAllShards locks every shard (commands over the whole keyspace: KEYS, FLUSHDB, …).
+	// Internal: COMMAND INFO does not report it.
+	FlagAllShards
 )
 
 var flagNames = []struct {
@@ -34,7 +39,8 @@ var flagNames = []struct {
 	{FlagWrite, "write"}, {FlagReadonly, "readonly"}, {FlagDenyOOM, "denyoom"},
 	{FlagAdmin, "admin"}, {FlagNoScript, "noscript"}, {FlagLoading, "loading"},
 	{FlagStale, "stale"}, {FlagNoAuth, "no_auth"}, {FlagFast, "fast"},
-	{FlagAllowBusy, "allow_busy"},
+	{FlagAllowBusy, "allow_busy"}, {FlagNoMulti, "no_multi"}, {FlagSkipSlowlog, "skip_slowlog"},
+	{FlagNoAsyncLoading, "no_async_loading"},
 }
 
 // Command is one entry of the command table: everything the dispatcher, COMMAND and the

@@ -14,7 +14,7 @@ import (
 
 // Options adjust the server a test starts.
 type Options struct {
-	Shards int
+	Shards int                  // 0 means 4
 	Config func(*server.Config) // optional changes to the default config
 }
 
@@ -32,7 +32,11 @@ func Start(t testing.TB, opts Options) *Server {
 	if opts.Config != nil {
 		opts.Config(&cfg)
 	}
-	store := engine.New(engine.Options{Shards: max(opts.Shards, 4)})
+	shards := opts.Shards
+	if shards == 0 {
+		shards = 4 // several, so that cross-shard paths are exercised by default
+	}
+	store := engine.New(engine.Options{Shards: shards})
 	store.Start()
 	srv, err := server.New(cfg, store, nil)
 	if err != nil {
