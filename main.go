@@ -65,6 +65,8 @@ func run(args []string) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	_, gogcSet := os.LookupEnv("GOGC")
+	go tuneGC(ctx, gogcSet)
 	served := make(chan error, 1)
 	go func() { served <- srv.ListenAndServe() }()
 	logger.Info("darner ready", "addr", fmt.Sprintf("%s:%d", cfg.Bind, cfg.Port), "shards", *shards, "version", server.Version)

@@ -18,7 +18,8 @@ const (
 type Event struct {
 	Kind EventKind
 	DB   int
-	Key  string
+	// Key may alias the command's argument bytes: an observer that keeps it must copy it.
+	Key string
 	// Object is the key's entry after a Write; nil otherwise. It must not be retained or
 	// modified: read what is needed during the call.
 	Object *Object

@@ -12,6 +12,11 @@ type Tx struct {
 	many  []int // sorted shard ids when several are locked
 	clk   clock
 	key   []byte // the key BeginKey locked, so View need not hash it again
+	// keys and ids are Begin's keys and their shards, in argument order, for the same
+	// purpose; next is where View looks first, since handlers walk their keys in order.
+	keys [][]byte
+	ids  []int
+	next int
 }
 
 // Begin locks the shards owning keys (read or write) and returns the Tx. With no keys it
@@ -23,10 +28,12 @@ func (s *Store) Begin(keys [][]byte, write bool) Tx {
 	case 1:
 		tx.one = s.ShardOf(keys[0])
 	default:
-		ids := make([]int, 0, len(keys))
-		for _, k := range keys {
-			ids = append(ids, s.ShardOf(k))
+		tx.keys = keys
+		tx.ids = make([]int, len(keys), 2*len(keys))
+		for i, k := range keys {
+			tx.ids[i] = s.ShardOf(k)
 		}
+		ids := append(tx.ids[len(keys):], tx.ids...)
 		slices.Sort(ids)
 		ids = slices.Compact(ids)
 		if len(ids) == 1 {
@@ -99,10 +106,14 @@ func (tx *Tx) holds(id int) bool {
 // View returns database dbIndex on the shard that owns key. The key's shard must be locked
 // by this Tx: asking for another is a bug in the caller's declared keys, and panics.
 func (tx *Tx) View(dbIndex int, key []byte) View {
-	var id int
-	if tx.one >= 0 && sameSlice(key, tx.key) {
+	id := -1
+	switch {
+	case tx.one >= 0 && sameSlice(key, tx.key):
 		id = tx.one
-	} else {
+	case tx.keys != nil:
+		id = tx.knownShard(key)
+	}
+	if id < 0 {
 		id = tx.store.ShardOf(key)
 		if !tx.holds(id) {
 			panic("engine: key outside the transaction's locked shards")
@@ -138,4 +149,18 @@ func (s *Store) BeginKey(key []byte, write bool) Tx {
 // sameSlice reports whether a and b are the same bytes in memory (not merely equal).
 func sameSlice(a, b []byte) bool {
 	return len(a) == len(b) && len(a) > 0 && &a[0] == &b[0]
+}
+
+// knownShard returns the shard Begin computed for key (the same bytes, not equal ones),
+// or -1.
+func (tx *Tx) knownShard(key []byte) int {
+	n := len(tx.keys)
+	for i := range n {
+		j := (tx.next + i) % n
+		if sameSlice(tx.keys[j], key) {
+			tx.next = j + 1
+			return tx.ids[j]
+		}
+	}
+	return -1
 }

@@ -4,6 +4,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"darner/engine"
 
@@ -79,6 +80,15 @@ func (c *Ctx) ViewDB(dbIndex int, key []byte) engine.View { return c.tx.View(dbI
 
 // Views returns the selected database on every shard (commands flagged FlagAllShards).
 func (c *Ctx) Views() []engine.View { return c.tx.Views(c.cl.db()) }
+
+// Key returns argument i as a string without copying it. That is safe because redcon gives
+// every command freshly allocated argument bytes that nothing writes to afterwards, and the
+// engine copies any key it keeps; so use it for keys and lookups, not for values a handler
+// stores itself (hash fields, for instance).
+func (c *Ctx) Key(i int) string {
+	b := c.Args[i]
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
 
 // Now is the command's clock in Unix milliseconds.
 func (c *Ctx) Now() int64 {

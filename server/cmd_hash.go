@@ -53,7 +53,7 @@ func hashCommands() []*Command {
 // when there is no such key. When the key holds another type it answers WRONGTYPE itself
 // and returns ok=false.
 func readHash(c *Ctx) (h *engine.Hash, ok bool) {
-	o := c.View(c.Args[1]).Read(string(c.Args[1]))
+	o := c.View(c.Args[1]).Read(c.Key(1))
 	if o == nil {
 		return nil, true
 	}
@@ -77,7 +77,7 @@ type hashWrite struct {
 // exist. When the key holds another type it answers WRONGTYPE itself and returns ok=false.
 func writeHash(c *Ctx) (w hashWrite, ok bool) {
 	w.view = c.View(c.Args[1])
-	w.key = string(c.Args[1])
+	w.key = c.Key(1)
 	o, err := w.view.GetType(w.key, engine.TypeHash)
 	if err != nil {
 		c.Err(errWrongType)
@@ -166,7 +166,7 @@ func cmdHget(c *Ctx) {
 		c.W.Null()
 		return
 	}
-	if v, found := h.Get(string(c.Args[2])); found {
+	if v, found := h.Get(c.Key(2)); found {
 		c.W.Bulk(v)
 		return
 	}
@@ -268,7 +268,7 @@ func cmdHexists(c *Ctx) {
 	}
 	found := false
 	if h != nil {
-		_, found = h.Get(string(c.Args[2]))
+		_, found = h.Get(c.Key(2))
 	}
 	if found {
 		c.W.Int(1)
@@ -298,7 +298,7 @@ func cmdHstrlen(c *Ctx) {
 	}
 	var v []byte
 	if h != nil {
-		v, _ = h.Get(string(c.Args[2]))
+		v, _ = h.Get(c.Key(2))
 	}
 	c.W.Int(int64(len(v)))
 }

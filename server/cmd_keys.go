@@ -72,7 +72,7 @@ func cmdExists(c *Ctx) {
 
 // TYPE key
 func cmdType(c *Ctx) {
-	o := c.View(c.Args[1]).Read(string(c.Args[1]))
+	o := c.View(c.Args[1]).Read(c.Key(1))
 	if o == nil {
 		c.W.Simple("none")
 		return
@@ -153,7 +153,7 @@ func expireGeneric(c *Ctx, base int64, seconds bool) {
 		return
 	}
 	when += base
-	key := string(c.Args[1])
+	key := c.Key(1)
 	v := c.View(c.Args[1])
 	o := v.Get(key)
 	if o == nil {
@@ -192,7 +192,7 @@ func cmdPexpiretime(c *Ctx) { ttlGeneric(c, true, true) }
 // (or the expiry time, with abs). Seconds are rounded to the nearest, as Redis does.
 func ttlGeneric(c *Ctx, ms, abs bool) {
 	v := c.View(c.Args[1])
-	o := v.Read(string(c.Args[1]))
+	o := v.Read(c.Key(1))
 	switch {
 	case o == nil:
 		c.W.Int(-2)
@@ -214,7 +214,7 @@ func ttlGeneric(c *Ctx, ms, abs bool) {
 
 // PERSIST key
 func cmdPersist(c *Ctx) {
-	key := string(c.Args[1])
+	key := c.Key(1)
 	v := c.View(c.Args[1])
 	o := v.Get(key)
 	if o == nil || o.Expire == 0 {
@@ -234,7 +234,7 @@ func cmdRenamenx(c *Ctx) { rename(c, true) }
 // rename moves the value and expiry of Args[1] to Args[2], which may be on another shard
 // (both are declared, so both are locked).
 func rename(c *Ctx, nx bool) {
-	src, dst := string(c.Args[1]), string(c.Args[2])
+	src, dst := c.Key(1), c.Key(2)
 	sv := c.View(c.Args[1])
 	o := sv.Get(src)
 	if o == nil {
@@ -299,7 +299,7 @@ func cmdCopy(c *Ctx) {
 			return
 		}
 	}
-	src, dst := string(c.Args[1]), string(c.Args[2])
+	src, dst := c.Key(1), c.Key(2)
 	if db == c.cl.db() && src == dst {
 		c.Err("ERR source and destination objects are the same")
 		return

@@ -79,7 +79,7 @@ func replyString(c *Ctx, v engine.View, key string) (found, ok bool) {
 }
 
 // GET key
-func cmdGet(c *Ctx) { replyString(c, c.View(c.Args[1]), string(c.Args[1])) }
+func cmdGet(c *Ctx) { replyString(c, c.View(c.Args[1]), c.Key(1)) }
 
 // The options of SET and GETEX, as bits. Redis accepts a repeated option but no two that
 // conflict (NX with XX; any two of EX, PX, EXAT, PXAT, KEEPTTL, PERSIST).
@@ -207,7 +207,7 @@ func setString(c *Ctx, opt stringOptions, value []byte, ints bool) {
 			return
 		}
 	}
-	key := string(c.Args[1])
+	key := c.Key(1)
 	v := c.View(c.Args[1])
 	get := opt.flags&optGet != 0
 	var found bool
@@ -244,7 +244,7 @@ func setString(c *Ctx, opt stringOptions, value []byte, ints bool) {
 
 // GETSET key value
 func cmdGetset(c *Ctx) {
-	key := string(c.Args[1])
+	key := c.Key(1)
 	v := c.View(c.Args[1])
 	if _, ok := replyString(c, v, key); !ok {
 		return
@@ -254,7 +254,7 @@ func cmdGetset(c *Ctx) {
 
 // GETDEL key
 func cmdGetdel(c *Ctx) {
-	key := string(c.Args[1])
+	key := c.Key(1)
 	v := c.View(c.Args[1])
 	if found, ok := replyString(c, v, key); ok && found {
 		v.Delete(key)
@@ -269,7 +269,7 @@ func cmdGetex(c *Ctx) {
 		c.Err(errSyntax)
 		return
 	}
-	key := string(c.Args[1])
+	key := c.Key(1)
 	v := c.View(c.Args[1])
 	// Redis checks the key before the time: a missing key answers null even for EX -1.
 	o, s, ok := lookupString(c, v, key, true)
@@ -333,7 +333,7 @@ func cmdMsetnx(c *Ctx) {
 		return
 	}
 	for i := 1; i < len(c.Args); i += 2 {
-		if c.View(c.Args[i]).Get(string(c.Args[i])) != nil {
+		if c.View(c.Args[i]).Get(c.Key(i)) != nil {
 			c.W.Int(0)
 			return
 		}
@@ -344,7 +344,7 @@ func cmdMsetnx(c *Ctx) {
 
 func msetAll(c *Ctx) {
 	for i := 1; i < len(c.Args); i += 2 {
-		c.View(c.Args[i]).Set(string(c.Args[i]), engine.NewStr(c.Args[i+1]), false)
+		c.View(c.Args[i]).Set(c.Key(i), engine.NewStr(c.Args[i+1]), false)
 	}
 }
 
@@ -380,7 +380,7 @@ func cmdDecrby(c *Ctx) {
 
 // incrBy adds delta to the integer in key (0 when missing), keeping the key's expiry.
 func incrBy(c *Ctx, delta int64) {
-	key := string(c.Args[1])
+	key := c.Key(1)
 	v := c.View(c.Args[1])
 	o, s, ok := lookupString(c, v, key, false)
 	if !ok {
@@ -409,7 +409,7 @@ func incrBy(c *Ctx, delta int64) {
 
 // INCRBYFLOAT key increment
 func cmdIncrbyfloat(c *Ctx) {
-	key := string(c.Args[1])
+	key := c.Key(1)
 	v := c.View(c.Args[1])
 	o, s, ok := lookupString(c, v, key, false)
 	if !ok {
@@ -455,7 +455,7 @@ func checkLength(c *Ctx, size, add int64) bool {
 
 // APPEND key value
 func cmdAppend(c *Ctx) {
-	key := string(c.Args[1])
+	key := c.Key(1)
 	v := c.View(c.Args[1])
 	o, s, ok := lookupString(c, v, key, false)
 	if !ok {
@@ -476,7 +476,7 @@ func cmdAppend(c *Ctx) {
 
 // STRLEN key
 func cmdStrlen(c *Ctx) {
-	o, s, ok := lookupString(c, c.View(c.Args[1]), string(c.Args[1]), true)
+	o, s, ok := lookupString(c, c.View(c.Args[1]), c.Key(1), true)
 	switch {
 	case !ok:
 	case o == nil:
@@ -494,7 +494,7 @@ func cmdGetrange(c *Ctx) {
 		c.Err(errNotInt)
 		return
 	}
-	o, s, ok := lookupString(c, c.View(c.Args[1]), string(c.Args[1]), true)
+	o, s, ok := lookupString(c, c.View(c.Args[1]), c.Key(1), true)
 	switch {
 	case !ok:
 	case o == nil:
@@ -536,7 +536,7 @@ func cmdSetrange(c *Ctx) {
 		return
 	}
 	val := c.Args[3]
-	key := string(c.Args[1])
+	key := c.Key(1)
 	v := c.View(c.Args[1])
 	o, s, ok := lookupString(c, v, key, false)
 	if !ok {

@@ -1,6 +1,9 @@
 package dict
 
-import "hash/maphash"
+import (
+	"hash/maphash"
+	"strings"
+)
 
 // minBuckets is the smallest table ever allocated; shrinking stops there.
 const minBuckets = 4
@@ -22,8 +25,8 @@ type table[V any] struct {
 func (t *table[V]) mask() uint64 { return uint64(len(t.buckets) - 1) }
 
 // Dict is a hash table from string keys to values of type V. The zero Dict is empty and ready
-// to use; New only presizes it. Keys are kept as given (not copied), so a key that is a
-// substring of a large string keeps that string alive.
+// to use; New only presizes it. A key is copied when it is inserted, so the caller may pass a
+// string that aliases bytes it will reuse, and the dict never keeps a larger string alive.
 type Dict[V any] struct {
 	seed maphash.Seed
 	// ht[0] is the table in use; ht[1] is non-nil only while ht[0] is being rehashed into it.
@@ -118,7 +121,9 @@ func (d *Dict[V]) Upsert(key string) (v *V, inserted bool) {
 		t = &d.ht[1]
 	}
 	i := h & t.mask()
-	n := &node[V]{key: key, next: t.buckets[i]}
+	// The key is copied: callers may pass a string that aliases a buffer they will reuse
+	// (darner passes the command's own argument bytes), and a key kept must own its bytes.
+	n := &node[V]{key: strings.Clone(key), next: t.buckets[i]}
 	t.buckets[i] = n
 	t.used++
 	return &n.val, true
