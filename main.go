@@ -53,7 +53,9 @@ func run(args []string) error {
 	if *shards < 1 {
 		return fmt.Errorf("--shards must be at least 1, got %d", *shards)
 	}
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel(cfg.LogLevel)}))
+	cfg.LogLevelVar = new(slog.LevelVar)
+	cfg.LogLevelVar.Set(server.SlogLevel(cfg.LogLevel))
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevelVar}))
 
 	store := engine.New(engine.Options{Shards: *shards})
 	store.Start()
@@ -83,19 +85,4 @@ func run(args []string) error {
 		return err
 	}
 	return <-served
-}
-
-// logLevel maps Redis' level names onto slog's.
-func logLevel(name string) slog.Level {
-	switch name {
-	case "debug":
-		return slog.LevelDebug
-	case "verbose":
-		return slog.LevelDebug + 2
-	case "warning":
-		return slog.LevelWarn
-	case "nothing":
-		return slog.LevelError + 4
-	}
-	return slog.LevelInfo
 }

@@ -12,3 +12,10 @@
 // a Tx takes all its locks up front and releases them together. Nothing inside a shard takes
 // another shard's lock.
 package engine
+
+// Snapshots (planned, not built): because every write goes through a View, a point-in-time
+// image can be taken the way Dragonfly does, without fork and without stopping writes. A
+// snapshot walks each shard's dicts bucket by bucket with the Scan cursor, under the shard's
+// lock for one bounded slice at a time; each Object gets a version, and a write to an entry
+// the walk has not reached yet first serializes the old entry (a pre-write hook in View's
+// mutation path, next to the observer call), so the image is that of the snapshot's start.

@@ -10,12 +10,8 @@ import (
 
 // Hash encodings follow Redis: a small hash is a flat list of pairs kept in insertion order
 // (Redis' listpack, whose order HGETALL shows and clients' tests rely on); it becomes a hash
-// table once it holds more than HashMaxListpackEntries fields or a field or value longer than
-// HashMaxListpackValue bytes, and never goes back.
-var (
-	HashMaxListpackEntries = 128
-	HashMaxListpackValue   = 64
-)
+// table once it holds more than HashListpackEntries() fields or a field or value longer than
+// HashListpackValue() bytes (both settable, see config.go), and never goes back.
 
 type hashPair struct {
 	field string
@@ -92,7 +88,7 @@ func (h *Hash) Get(field string) ([]byte, bool) {
 // Set stores a copy of value under field and reports whether the field is new.
 func (h *Hash) Set(field string, value []byte) bool {
 	value = append([]byte(nil), value...)
-	if h.big == nil && (len(field) > HashMaxListpackValue || len(value) > HashMaxListpackValue) {
+	if h.big == nil && (len(field) > HashListpackValue() || len(value) > HashListpackValue()) {
 		h.convert()
 	}
 	if h.big == nil {
@@ -105,7 +101,7 @@ func (h *Hash) Set(field string, value []byte) bool {
 		}
 		h.small = append(h.small, hashPair{field, value})
 		h.bytes += int64(len(field) + len(value))
-		if len(h.small) > HashMaxListpackEntries {
+		if len(h.small) > HashListpackEntries() {
 			h.convert()
 		}
 		return true

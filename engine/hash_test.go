@@ -265,3 +265,19 @@ func TestHashRandomDistinct(t *testing.T) {
 		})
 	}
 }
+
+func TestHashLimitsAreSettable(t *testing.T) {
+	defer SetHashListpackEntries(HashListpackEntries())
+	defer SetHashListpackValue(HashListpackValue())
+	SetHashListpackEntries(2)
+	SetHashListpackValue(4)
+	h := NewHash()
+	h.Set("a", []byte("1"))
+	h.Set("b", []byte("2"))
+	assert.Equal(t, "listpack", h.Encoding())
+	h.Set("c", []byte("3"))
+	assert.Equal(t, "hashtable", h.Encoding(), "more fields than the limit")
+	h = NewHash()
+	h.Set("a", []byte("12345"))
+	assert.Equal(t, "hashtable", h.Encoding(), "a value longer than the limit")
+}

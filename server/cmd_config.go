@@ -94,7 +94,12 @@ func setLogLevel(s *Server, v string) (func(), string) {
 	if !validLogLevel(v) {
 		return nil, "argument(s) must be one of the following: " + logLevelList
 	}
-	return func() { s.cfg.logLevel.Store(&v) }, ""
+	return func() {
+		s.cfg.logLevel.Store(&v)
+		if s.cfg.levelVar != nil {
+			s.cfg.levelVar.Set(SlogLevel(v))
+		}
+	}, ""
 }
 
 // configDir answers the absolute path, as Redis (which reports its working directory) does.

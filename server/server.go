@@ -27,6 +27,9 @@ type Config struct {
 	LogLevel               string // debug, verbose, notice, warning (Redis' names)
 	ProtoMaxBulkLen        int64
 	ClientQueryBufferLimit int64
+	// LogLevelVar, when set, is the level of the logger given to New; CONFIG SET loglevel
+	// changes it.
+	LogLevelVar *slog.LevelVar
 }
 
 // DefaultConfig returns Redis' defaults.

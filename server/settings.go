@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 )
@@ -17,6 +18,7 @@ type settings struct {
 	maxClients      atomic.Int64
 	dir             atomic.Pointer[string]
 	logLevel        atomic.Pointer[string]
+	levelVar        *slog.LevelVar // may be nil
 	protoMaxBulkLen atomic.Int64
 	queryBufLimit   atomic.Int64
 
@@ -41,6 +43,7 @@ func newSettings(c Config) (*settings, error) {
 	st.maxClients.Store(int64(c.MaxClients))
 	st.dir.Store(&c.Dir)
 	st.logLevel.Store(&c.LogLevel)
+	st.levelVar = c.LogLevelVar
 	st.protoMaxBulkLen.Store(c.ProtoMaxBulkLen)
 	st.queryBufLimit.Store(c.ClientQueryBufferLimit)
 	return st, nil
@@ -73,4 +76,19 @@ func (st *settings) notePeak(used int64) int64 {
 			return used
 		}
 	}
+}
+
+// SlogLevel maps Redis' level names onto slog's.
+func SlogLevel(name string) slog.Level {
+	switch name {
+	case "debug":
+		return slog.LevelDebug
+	case "verbose":
+		return slog.LevelDebug + 2
+	case "warning":
+		return slog.LevelWarn
+	case "nothing":
+		return slog.LevelError + 4
+	}
+	return slog.LevelInfo
 }
