@@ -472,9 +472,8 @@ func writeRandEntry(w *Writer, withValues bool, field string, value []byte) {
 
 // HSCAN key cursor [MATCH pattern] [COUNT count] [NOVALUES]
 func cmdHscan(c *Ctx) {
-	cursor, ok := parseCursor(c.Args[2])
+	cursor, ok := parseScanCursor(c, 2)
 	if !ok {
-		c.Err("ERR invalid cursor")
 		return
 	}
 	h, ok := readHash(c)
@@ -483,30 +482,26 @@ func cmdHscan(c *Ctx) {
 	}
 	if h == nil {
 		// Redis answers a missing key before it looks at the options.
-		c.W.Array(2)
-		c.W.BulkString("0")
-		c.W.Array(0)
+		writeScanHeader(c.W, 0, 0)
 		return
 	}
-	opt, ok := parseHscanOptions(c)
+	opt, ok := parseScanOptions(c, 3, true)
 	if !ok {
 		return
 	}
 	var fields []string
 	var values [][]byte
-	next := h.Scan(cursor, opt.count, func(f string, v []byte) {
+	next := h.Scan(cursor, int(min(opt.count, math.MaxInt)), func(f string, v []byte) {
 		if opt.useMatch && !matchGlob(opt.match, f, false) {
 			return
 		}
 		fields = append(fields, f)
 		values = append(values, v)
 	})
-	c.W.Array(2)
-	c.W.BulkString(strconv.FormatUint(next, 10))
 	if opt.noValues {
-		c.W.Array(len(fields))
+		writeScanHeader(c.W, next, len(fields))
 	} else {
-		c.W.Array(2 * len(fields))
+		writeScanHeader(c.W, next, 2*len(fields))
 	}
 	for i, f := range fields {
 		c.W.BulkString(f)
@@ -514,47 +509,6 @@ func cmdHscan(c *Ctx) {
 			c.W.Bulk(values[i])
 		}
 	}
-}
-
-type hscanOptions struct {
-	match    string
-	useMatch bool // false: every field
-	count    int
-	noValues bool
-}
-
-// parseHscanOptions reads the options after HSCAN's cursor. NOVALUES is Redis 7.4's.
-func parseHscanOptions(c *Ctx) (opt hscanOptions, ok bool) {
-	opt.count = 10
-	args := c.Args[3:]
-	for len(args) > 0 {
-		switch {
-		case asciiEqualFold(args[0], "count") && len(args) >= 2:
-			n, ok := parseInt(args[1])
-			if !ok {
-				c.Err(errNotInt)
-				return opt, false
-			}
-			if n < 1 {
-				c.Err(errSyntax)
-				return opt, false
-			}
-			opt.count = int(min(n, math.MaxInt))
-			args = args[2:]
-		case asciiEqualFold(args[0], "match") && len(args) >= 2:
-			opt.match = string(args[1])
-			// "*" matches everything: the matcher is skipped, as Redis does.
-			opt.useMatch = opt.match != "*"
-			args = args[2:]
-		case asciiEqualFold(args[0], "novalues"):
-			opt.noValues = true
-			args = args[1:]
-		default:
-			c.Err(errSyntax)
-			return opt, false
-		}
-	}
-	return opt, true
 }
 
 // asciiEqualFold compares an argument with a lower-case ASCII keyword, ignoring case.

@@ -244,17 +244,24 @@ func arrays(refs []jsonpath.Ref) ([]*jsonpath.Array, bool) {
 	return out, found
 }
 
-// mutationOrder returns the positions of the matches that are arrays in the order
-// RedisJSON changes them in (JSON.ARRINSERT, ARRPOP, ARRTRIM): deeper ones first, so
-// that an array changes before any array holding it and each reply is the one RedisJSON
-// gives; among equal depths later matches first (the higher index of one array first).
-func mutationOrder(refs []jsonpath.Ref, arrs []*jsonpath.Array) []int {
+// arrayPositions returns the positions of the matches that are arrays, in match order
+// (JSON.ARRAPPEND's order).
+func arrayPositions(arrs []*jsonpath.Array) []int {
 	var order []int
 	for i, a := range arrs {
 		if a != nil {
 			order = append(order, i)
 		}
 	}
+	return order
+}
+
+// mutationOrder returns the positions of the matches that are arrays in the order
+// RedisJSON changes them in (JSON.ARRINSERT, ARRPOP, ARRTRIM): deeper ones first, so
+// that an array changes before any array holding it and each reply is the one RedisJSON
+// gives; among equal depths later matches first (the higher index of one array first).
+func mutationOrder(refs []jsonpath.Ref, arrs []*jsonpath.Array) []int {
+	order := arrayPositions(arrs)
 	slices.SortStableFunc(order, func(a, b int) int {
 		if c := cmp.Compare(refs[b].Depth(), refs[a].Depth()); c != 0 {
 			return c
@@ -262,6 +269,47 @@ func mutationOrder(refs []jsonpath.Ref, arrs []*jsonpath.Array) []int {
 		return cmp.Compare(b, a)
 	})
 	return order
+}
+
+// lenientFirst is a legacy path's first match for the commands that answer nil alike
+// for no match, a missing key and a path that does not compile (JSON.TYPE, OBJKEYS,
+// OBJLEN).
+func lenientFirst(d *jsonDoc, text string) (any, bool) {
+	p, err := jsonpath.Compile(text)
+	if !d.exists() || err != nil {
+		return nil, false
+	}
+	return p.First(d.root())
+}
+
+// writeFirstOf answers a legacy path from its first match v (found=false when there is
+// none): write's reply when v is a T, the error wrongKind when it is another kind of
+// value, and with no match the error missing, or nil when missing is "".
+func writeFirstOf[T any](c *Ctx, v any, found bool, missing, wrongKind Error, write func(T)) {
+	t, isT := v.(T)
+	switch {
+	case !found && missing == "":
+		c.W.Null()
+	case !found:
+		c.Err(missing)
+	case !isT:
+		c.Err(wrongKind)
+	default:
+		write(t)
+	}
+}
+
+// writeMatchesOf writes a JSONPath reply of one entry per match: write's for a match that
+// is a T, nil for a match of another kind.
+func writeMatchesOf[T any](w *Writer, vals []any, write func(T)) {
+	w.Array(len(vals))
+	for _, v := range vals {
+		if t, isT := v.(T); isT {
+			write(t)
+		} else {
+			w.Null()
+		}
+	}
 }
 
 // writeIntsOrNulls writes a JSONPath reply of one integer per match, nil where the match
@@ -309,16 +357,8 @@ func parseReplyFormat(b []byte) (jsonReplyFormat, bool) {
 // as JSON text laid out with f).
 func writeJSONValue(w *Writer, v any, format jsonReplyFormat, f jsonpath.Format) {
 	switch t := v.(type) {
-	case nil:
-		w.Null()
 	case bool:
 		w.Bool(t)
-	case int64:
-		w.Int(t)
-	case float64:
-		w.Double(t)
-	case string:
-		w.BulkString(t)
 	case *jsonpath.Array:
 		if format != fmtExpand {
 			w.Bulk(f.Serialize(t))
@@ -338,6 +378,24 @@ func writeJSONValue(w *Writer, v any, format jsonReplyFormat, f jsonpath.Format)
 			w.BulkString(k)
 			writeJSONValue(w, e, format, f)
 		}
+	default:
+		writeJSONScalar(w, v)
+	}
+}
+
+// writeJSONScalar writes a JSON null, integer, number or string the way both
+// writeJSONValue and writeRESPForm do: nil, integer, double (a bulk string in RESP2),
+// bulk string.
+func writeJSONScalar(w *Writer, v any) {
+	switch t := v.(type) {
+	case nil:
+		w.Null()
+	case int64:
+		w.Int(t)
+	case float64:
+		w.Double(t)
+	case string:
+		w.BulkString(t)
 	}
 }
 
@@ -347,16 +405,8 @@ func writeJSONValue(w *Writer, v any, format jsonReplyFormat, f jsonpath.Format)
 // value, …].
 func writeRESPForm(w *Writer, v any) {
 	switch t := v.(type) {
-	case nil:
-		w.Null()
 	case bool:
 		w.Simple(strconv.FormatBool(t))
-	case int64:
-		w.Int(t)
-	case float64:
-		w.Double(t)
-	case string:
-		w.BulkString(t)
 	case *jsonpath.Array:
 		w.Array(t.Len() + 1)
 		w.Simple("[")
@@ -370,5 +420,7 @@ func writeRESPForm(w *Writer, v any) {
 			w.BulkString(k)
 			writeRESPForm(w, e)
 		}
+	default:
+		writeJSONScalar(w, v)
 	}
 }

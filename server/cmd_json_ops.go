@@ -275,6 +275,55 @@ func copies(vals []any, first bool) []any {
 	return out
 }
 
+// openJSONArrays is openJSONAt for the array commands: it also returns each match's array
+// (nil where the match is not one) and answers a legacy path that finds no array with
+// RedisJSON's error (ok=false).
+func openJSONArrays(c *Ctx, text string) (d jsonDoc, p *jsonpath.Path, refs []jsonpath.Ref, arrs []*jsonpath.Array, ok bool) {
+	if d, p, refs, ok = openJSONAt(c, text); !ok {
+		return d, p, refs, nil, false
+	}
+	arrs, found := arrays(refs)
+	if p.Legacy() && !found {
+		c.Err(errJSONPathOr("not an array"))
+		return d, p, refs, arrs, false
+	}
+	return d, p, refs, arrs, true
+}
+
+// openJSONArraysFor is openJSONArrays at the path Args[2] for the commands that put vals
+// into the arrays (JSON.ARRAPPEND, ARRINSERT): it also refuses values that would nest
+// too deep, before anything changes.
+func openJSONArraysFor(c *Ctx, vals []any) (d jsonDoc, p *jsonpath.Path, refs []jsonpath.Ref, arrs []*jsonpath.Array, ok bool) {
+	if d, p, refs, arrs, ok = openJSONArrays(c, string(c.Args[2])); !ok {
+		return d, p, refs, arrs, false
+	}
+	return d, p, refs, arrs, checkDepth(c, refs, arrs, vals)
+}
+
+// changeArrays applies op to the arrays arrs[i] for i in order (k counts the calls), then
+// answers with the new lengths: the last array changed's for a legacy path, one per match
+// (nil where the match is not an array) for a JSONPath. JSON.ARRAPPEND, ARRINSERT and
+// ARRTRIM differ only in op and order.
+func changeArrays(c *Ctx, d *jsonDoc, p *jsonpath.Path, arrs []*jsonpath.Array, order []int, op func(a *jsonpath.Array, k int)) {
+	lens := make([]int64, len(arrs))
+	has := make([]bool, len(arrs))
+	var last int64
+	for k, i := range order {
+		a := arrs[i]
+		op(a, k)
+		lens[i], has[i], last = int64(a.Len()), true, int64(a.Len())
+	}
+	if len(order) > 0 {
+		d.touch()
+		d.commit()
+	}
+	if p.Legacy() {
+		c.W.Int(last)
+		return
+	}
+	writeIntsOrNulls(c.W, lens, has)
+}
+
 // JSON.ARRAPPEND key path value [value ...]
 func cmdJSONArrappend(c *Ctx) {
 	if len(c.Args) < 4 {
@@ -285,38 +334,13 @@ func cmdJSONArrappend(c *Ctx) {
 	if !ok {
 		return
 	}
-	d, p, refs, ok := openJSONAt(c, string(c.Args[2]))
+	d, p, _, arrs, ok := openJSONArraysFor(c, vals)
 	if !ok {
 		return
 	}
-	arrs, found := arrays(refs)
-	if p.Legacy() && !found {
-		c.Err(errJSONPathOr("not an array"))
-		return
-	}
-	if !checkDepth(c, refs, arrs, vals) {
-		return
-	}
-	lens := make([]int64, len(refs))
-	has := make([]bool, len(refs))
-	first := true
-	for i, a := range arrs {
-		if a == nil {
-			continue
-		}
-		a.Append(copies(vals, first)...)
-		first = false
-		lens[i], has[i] = int64(a.Len()), true
-	}
-	if found {
-		d.touch()
-		d.commit()
-	}
-	if p.Legacy() {
-		c.W.Int(lastOf(lens, has))
-		return
-	}
-	writeIntsOrNulls(c.W, lens, has)
+	changeArrays(c, &d, p, arrs, arrayPositions(arrs), func(a *jsonpath.Array, k int) {
+		a.Append(copies(vals, k == 0)...)
+	})
 }
 
 // JSON.ARRINSERT key path index value [value ...]
@@ -329,16 +353,8 @@ func cmdJSONArrinsert(c *Ctx) {
 	if !ok {
 		return
 	}
-	d, p, refs, ok := openJSONAt(c, string(c.Args[2]))
+	d, p, refs, arrs, ok := openJSONArraysFor(c, vals)
 	if !ok {
-		return
-	}
-	arrs, found := arrays(refs)
-	if p.Legacy() && !found {
-		c.Err(errJSONPathOr("not an array"))
-		return
-	}
-	if !checkDepth(c, refs, arrs, vals) {
 		return
 	}
 	order := mutationOrder(refs, arrs)
@@ -357,24 +373,10 @@ func cmdJSONArrinsert(c *Ctx) {
 		}
 		lens[a] = n + int64(len(vals))
 	}
-	newLens := make([]int64, len(refs))
-	has := make([]bool, len(refs))
-	var last int64
-	for k, i := range order {
-		a := arrs[i]
+	changeArrays(c, &d, p, arrs, order, func(a *jsonpath.Array, k int) {
 		at, _ := insertAt(index, int64(a.Len()))
 		a.Insert(int(at), copies(vals, k == 0)...)
-		newLens[i], has[i], last = int64(a.Len()), true, int64(a.Len())
-	}
-	if found {
-		d.touch()
-		d.commit()
-	}
-	if p.Legacy() {
-		c.W.Int(last)
-		return
-	}
-	writeIntsOrNulls(c.W, newLens, has)
+	})
 }
 
 // insertAt turns JSON.ARRINSERT's index into a position in an array of n elements:
@@ -416,13 +418,8 @@ func cmdJSONArrpop(c *Ctx) {
 		c.Err(errJSONLegacyFormat)
 		return
 	}
-	d, p, refs, ok := openJSONAt(c, text)
+	d, p, refs, arrs, ok := openJSONArrays(c, text)
 	if !ok {
-		return
-	}
-	arrs, found := arrays(refs)
-	if p.Legacy() && !found {
-		c.Err(errJSONPathOr("not an array"))
 		return
 	}
 	popped := make([]any, len(refs))
@@ -478,33 +475,14 @@ func cmdJSONArrtrim(c *Ctx) {
 	if !ok {
 		return
 	}
-	d, p, refs, ok := openJSONAt(c, string(c.Args[2]))
+	d, p, refs, arrs, ok := openJSONArrays(c, string(c.Args[2]))
 	if !ok {
 		return
 	}
-	arrs, found := arrays(refs)
-	if p.Legacy() && !found {
-		c.Err(errJSONPathOr("not an array"))
-		return
-	}
-	lens := make([]int64, len(refs))
-	has := make([]bool, len(refs))
-	var last int64
-	for _, i := range mutationOrder(refs, arrs) {
-		a := arrs[i]
+	changeArrays(c, &d, p, arrs, mutationOrder(refs, arrs), func(a *jsonpath.Array, _ int) {
 		from, to := trimRange(start, stop, int64(a.Len()))
 		a.Keep(int(from), int(to))
-		lens[i], has[i], last = int64(a.Len()), true, int64(a.Len())
-	}
-	if found {
-		d.touch()
-		d.commit()
-	}
-	if p.Legacy() {
-		c.W.Int(last)
-		return
-	}
-	writeIntsOrNulls(c.W, lens, has)
+	})
 }
 
 // trimRange turns JSON.ARRTRIM's inclusive start and stop into the half-open range to keep

@@ -213,101 +213,67 @@ func cmdJSONType(c *Ctx) {
 	}
 	// A legacy path: the first match's type, nil when there is none or the path is bad.
 	wrap()
-	p, err := jsonpath.Compile(text)
-	if err != nil {
-		c.W.Null()
-		return
-	}
-	if v, found := p.First(d.root()); found {
+	if v, found := lenientFirst(&d, text); found {
 		c.W.BulkString(jsonpath.TypeName(v))
 	} else {
 		c.W.Null()
 	}
 }
 
-// JSON.STRLEN key [path]
-func cmdJSONStrlen(c *Ctx) {
-	d, ok := openJSON(c, c.Args[1], true)
-	if !ok {
-		return
+// openJSONLen opens Args[1] at the path Args[2] (the legacy root when absent) for
+// JSON.STRLEN and JSON.ARRLEN, which answer a missing key with nil for a legacy path and
+// an error for a JSONPath. It answers that, and a path that does not compile, itself
+// (ok=false).
+func openJSONLen(c *Ctx) (d jsonDoc, p *jsonpath.Path, legacy, ok bool) {
+	if d, ok = openJSON(c, c.Args[1], true); !ok {
+		return d, nil, false, false
 	}
 	text := pathArg(c, 2)
-	legacy := !isJSONPathText(text)
+	legacy = !isJSONPathText(text)
 	switch {
 	case !d.exists() && legacy:
 		c.W.Null()
-		return
+		return d, nil, legacy, false
 	case !d.exists():
 		c.Err(errJSONNoKey)
-		return
+		return d, nil, legacy, false
 	}
-	p, ok := compilePath(c, text)
+	p, ok = compilePath(c, text)
+	return d, p, legacy, ok
+}
+
+// JSON.STRLEN key [path]
+func cmdJSONStrlen(c *Ctx) {
+	d, p, legacy, ok := openJSONLen(c)
 	if !ok {
 		return
 	}
+	strlen := func(s string) { c.W.Int(int64(len(s))) }
 	if legacy {
 		v, found := p.First(d.root())
-		s, isStr := v.(string)
-		switch {
-		case !found:
-			c.Err(errJSONNoPath)
-		case !isStr:
-			c.Err(errJSONExpected("string"))
-		default:
-			c.W.Int(int64(len(s)))
-		}
+		writeFirstOf(c, v, found, errJSONNoPath, errJSONExpected("string"), strlen)
 		return
 	}
-	vals := p.Get(d.root())
-	c.W.Array(len(vals))
-	for _, v := range vals {
-		if s, isStr := v.(string); isStr {
-			c.W.Int(int64(len(s)))
-		} else {
-			c.W.Null()
-		}
-	}
+	writeMatchesOf(c.W, p.Get(d.root()), strlen)
 }
 
 // JSON.ARRLEN key [path]
 func cmdJSONArrlen(c *Ctx) {
-	d, ok := openJSON(c, c.Args[1], true)
-	if !ok {
-		return
-	}
-	text := pathArg(c, 2)
-	legacy := !isJSONPathText(text)
-	switch {
-	case !d.exists() && legacy:
-		c.W.Null()
-		return
-	case !d.exists():
-		c.Err(errJSONNoKey)
-		return
-	}
-	p, ok := compilePath(c, text)
+	d, p, legacy, ok := openJSONLen(c)
 	if !ok {
 		return
 	}
 	vals := p.Get(d.root())
+	arrlen := func(a *jsonpath.Array) { c.W.Int(int64(a.Len())) }
 	if legacy {
-		if len(vals) == 0 {
-			c.Err(errJSONNoPath)
-		} else if a, isArr := vals[0].(*jsonpath.Array); isArr {
-			c.W.Int(int64(a.Len()))
-		} else {
-			c.Err(errJSONPathOr("not an array"))
+		var first any
+		if len(vals) > 0 {
+			first = vals[0]
 		}
+		writeFirstOf(c, first, len(vals) > 0, errJSONNoPath, errJSONPathOr("not an array"), arrlen)
 		return
 	}
-	c.W.Array(len(vals))
-	for _, v := range vals {
-		if a, isArr := v.(*jsonpath.Array); isArr {
-			c.W.Int(int64(a.Len()))
-		} else {
-			c.W.Null()
-		}
-	}
+	writeMatchesOf(c.W, vals, arrlen)
 }
 
 // JSON.ARRINDEX key path value [start [stop]]
@@ -344,28 +310,13 @@ func cmdJSONArrindex(c *Ctx) {
 	if !ok {
 		return
 	}
+	index := func(a *jsonpath.Array) { c.W.Int(arrIndex(a, needle, start, stop)) }
 	if p.Legacy() {
 		v, found := p.First(d.root())
-		a, isArr := v.(*jsonpath.Array)
-		switch {
-		case !found:
-			c.Err(errJSONNoPath)
-		case !isArr:
-			c.Err(errJSONExpected("array"))
-		default:
-			c.W.Int(arrIndex(a, needle, start, stop))
-		}
+		writeFirstOf(c, v, found, errJSONNoPath, errJSONExpected("array"), index)
 		return
 	}
-	vals := p.Get(d.root())
-	c.W.Array(len(vals))
-	for _, v := range vals {
-		if a, isArr := v.(*jsonpath.Array); isArr {
-			c.W.Int(arrIndex(a, needle, start, stop))
-		} else {
-			c.W.Null()
-		}
-	}
+	writeMatchesOf(c.W, p.Get(d.root()), index)
 }
 
 // arrIndex is the first position of needle in a[start:stop], -1 if none, with RedisJSON's
@@ -399,101 +350,45 @@ func arrIndex(a *jsonpath.Array, needle any, start, stop int64) int64 {
 
 // JSON.OBJKEYS key [path]
 func cmdJSONObjkeys(c *Ctx) {
-	d, ok := openJSON(c, c.Args[1], true)
-	if !ok {
-		return
-	}
-	text := pathArg(c, 2)
-	if !isJSONPathText(text) {
-		// Legacy: nil for a missing key, a missing path, even a bad one; an error for
-		// a value that is not an object.
-		p, err := jsonpath.Compile(text)
-		var v any
-		found := false
-		if d.exists() && err == nil {
-			v, found = p.First(d.root())
+	jsonObjectRead(c, errJSONPathOr("not an object"), errJSONNoKey, func(o *jsonpath.Object) {
+		c.W.Array(o.Len())
+		for k := range o.All() {
+			c.W.BulkString(k)
 		}
-		o, isObj := v.(*jsonpath.Object)
-		switch {
-		case !found:
-			c.W.Null()
-		case !isObj:
-			c.Err(errJSONPathOr("not an object"))
-		default:
-			writeKeys(c.W, o)
-		}
-		return
-	}
-	if !d.exists() {
-		c.Err(errJSONNoKey)
-		return
-	}
-	p, ok := compilePath(c, text)
-	if !ok {
-		return
-	}
-	vals := p.Get(d.root())
-	c.W.Array(len(vals))
-	for _, v := range vals {
-		if o, isObj := v.(*jsonpath.Object); isObj {
-			writeKeys(c.W, o)
-		} else {
-			c.W.Null()
-		}
-	}
-}
-
-func writeKeys(w *Writer, o *jsonpath.Object) {
-	w.Array(o.Len())
-	for k := range o.All() {
-		w.BulkString(k)
-	}
+	})
 }
 
 // JSON.OBJLEN key [path]
 func cmdJSONObjlen(c *Ctx) {
+	jsonObjectRead(c, errJSONExpected("object"), errJSONPathOr("not an object"), func(o *jsonpath.Object) {
+		c.W.Int(int64(o.Len()))
+	})
+}
+
+// jsonObjectRead answers JSON.OBJKEYS and OBJLEN, write's reply for each object at the path
+// Args[2] (the legacy root when absent). A legacy path answers nil for a missing key or
+// path (a bad one too) and wrongKind for a value that is not an object; a JSONPath answers
+// noKey for a missing key. The two commands differ in those errors as in RedisJSON.
+func jsonObjectRead(c *Ctx, wrongKind, noKey Error, write func(*jsonpath.Object)) {
 	d, ok := openJSON(c, c.Args[1], true)
 	if !ok {
 		return
 	}
 	text := pathArg(c, 2)
 	if !isJSONPathText(text) {
-		// Legacy: nil for a missing key or path (a bad one too), an error for a value
-		// that is not an object.
-		p, err := jsonpath.Compile(text)
-		var v any
-		found := false
-		if d.exists() && err == nil {
-			v, found = p.First(d.root())
-		}
-		o, isObj := v.(*jsonpath.Object)
-		switch {
-		case !found:
-			c.W.Null()
-		case !isObj:
-			c.Err(errJSONExpected("object"))
-		default:
-			c.W.Int(int64(o.Len()))
-		}
+		v, found := lenientFirst(&d, text)
+		writeFirstOf(c, v, found, "", wrongKind, write)
 		return
 	}
 	if !d.exists() {
-		c.Err(errJSONPathOr("not an object"))
+		c.Err(noKey)
 		return
 	}
 	p, ok := compilePath(c, text)
 	if !ok {
 		return
 	}
-	vals := p.Get(d.root())
-	c.W.Array(len(vals))
-	for _, v := range vals {
-		if o, isObj := v.(*jsonpath.Object); isObj {
-			c.W.Int(int64(o.Len()))
-		} else {
-			c.W.Null()
-		}
-	}
+	writeMatchesOf(c.W, p.Get(d.root()), write)
 }
 
 // JSON.RESP key [path]

@@ -17,13 +17,8 @@ func cmdJSONSet(c *Ctx) {
 		case asciiEqualFold(a, "xx") && !modeGiven:
 			mode, modeGiven = jsonpath.SetXX, true
 		case asciiEqualFold(a, "format"):
-			if i+1 == len(c.Args) {
-				c.ArityErr()
-				return
-			}
 			i++
-			if !jsonFormatOK(c.Args[i]) {
-				c.Err(errJSONFormat)
+			if !parseJSONFormat(c, i) {
 				return
 			}
 		default:
@@ -56,6 +51,20 @@ func cmdJSONSet(c *Ctx) {
 	}
 }
 
+// parseJSONFormat checks the value of JSON.SET's and JSON.MERGE's FORMAT option, Args[i]
+// (missing when i is past the end), answering the error itself (false).
+func parseJSONFormat(c *Ctx, i int) bool {
+	switch {
+	case i == len(c.Args):
+		c.ArityErr()
+		return false
+	case !jsonFormatOK(c.Args[i]):
+		c.Err(errJSONFormat)
+		return false
+	}
+	return true
+}
+
 // jsonSetAt is JSON.SET below the root of an existing document.
 func jsonSetAt(c *Ctx, d *jsonDoc, text string, v any, mode jsonpath.SetMode) {
 	p, ok := compilePath(c, text)
@@ -85,13 +94,8 @@ func cmdJSONMerge(c *Ctx) {
 			c.Err(errSyntax)
 			return
 		}
-		if i+1 == len(c.Args) {
-			c.ArityErr()
-			return
-		}
 		i++
-		if !jsonFormatOK(c.Args[i]) {
-			c.Err(errJSONFormat)
+		if !parseJSONFormat(c, i) {
 			return
 		}
 	}

@@ -370,17 +370,20 @@ func cmdRandomkey(c *Ctx) {
 	c.W.Null()
 }
 
-// scanOptions are SCAN's options after the cursor.
+// scanOptions are the options after a SCAN-family cursor.
 type scanOptions struct {
 	count    int64
 	match    string
-	useMatch bool   // false when there is no pattern, or it is "*"
-	typ      string // "" for every type
+	useMatch bool   // false when there is no pattern, or it is "*": the matcher is skipped, as Redis does
+	typ      string // SCAN's TYPE; "" for every type
+	noValues bool   // HSCAN's NOVALUES (Redis 7.4)
 }
 
-func parseScanOptions(c *Ctx) (opt scanOptions, ok bool) {
+// parseScanOptions reads the options from Args[from] on. TYPE is SCAN's only and NOVALUES
+// HSCAN's only (hash), with Redis' errors when they come with the other command.
+func parseScanOptions(c *Ctx, from int, hash bool) (opt scanOptions, ok bool) {
 	opt.count = 10
-	args := c.Args[2:]
+	args := c.Args[from:]
 	for len(args) > 0 {
 		switch {
 		case asciiEqualFold(args[0], "count") && len(args) >= 2:
@@ -399,18 +402,39 @@ func parseScanOptions(c *Ctx) (opt scanOptions, ok bool) {
 			opt.match = string(args[1])
 			opt.useMatch = opt.match != "*"
 			args = args[2:]
-		case asciiEqualFold(args[0], "type") && len(args) >= 2:
+		case asciiEqualFold(args[0], "type") && len(args) >= 2 && !hash:
 			opt.typ = string(args[1])
 			args = args[2:]
 		case asciiEqualFold(args[0], "novalues"):
-			c.Err("ERR NOVALUES option can only be used in HSCAN")
-			return opt, false
+			if !hash {
+				c.Err("ERR NOVALUES option can only be used in HSCAN")
+				return opt, false
+			}
+			opt.noValues = true
+			args = args[1:]
 		default:
 			c.Err(errSyntax)
 			return opt, false
 		}
 	}
 	return opt, true
+}
+
+// parseScanCursor reads the cursor at Args[i], answering the error itself (ok=false).
+func parseScanCursor(c *Ctx, i int) (uint64, bool) {
+	cursor, ok := parseCursor(c.Args[i])
+	if !ok {
+		c.Err("ERR invalid cursor")
+	}
+	return cursor, ok
+}
+
+// writeScanHeader starts a SCAN-family reply: the next cursor, then the array of n
+// elements the caller writes.
+func writeScanHeader(w *Writer, next uint64, n int) {
+	w.Array(2)
+	w.BulkString(strconv.FormatUint(next, 10))
+	w.Array(n)
 }
 
 // SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
@@ -423,12 +447,11 @@ func parseScanOptions(c *Ctx) (opt scanOptions, ok bool) {
 //	 63                     b   b-1        0
 //	[      dict cursor       | shard index  ]
 func cmdScan(c *Ctx) {
-	cursor, ok := parseCursor(c.Args[1])
+	cursor, ok := parseScanCursor(c, 1)
 	if !ok {
-		c.Err("ERR invalid cursor")
 		return
 	}
-	opt, ok := parseScanOptions(c)
+	opt, ok := parseScanOptions(c, 2, false)
 	if !ok {
 		return
 	}
@@ -443,9 +466,7 @@ func cmdScan(c *Ctx) {
 	if shard < len(views) {
 		next = dc<<b | uint64(shard)
 	}
-	c.W.Array(2)
-	c.W.BulkString(strconv.FormatUint(next, 10))
-	c.W.Array(len(found))
+	writeScanHeader(c.W, next, len(found))
 	for _, k := range found {
 		c.W.BulkString(k)
 	}

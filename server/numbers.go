@@ -29,16 +29,9 @@ func parseInt(b []byte) (int64, bool) {
 	if b[0] < '1' || b[0] > '9' {
 		return 0, false
 	}
-	var v uint64
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		d := uint64(c - '0')
-		if v > (math.MaxUint64-d)/10 {
-			return 0, false
-		}
-		v = v*10 + d
+	v, ok := parseDigits(b)
+	if !ok {
+		return 0, false
 	}
 	if neg {
 		if v > 1<<63 {
@@ -75,12 +68,24 @@ func parseCursor(b []byte) (uint64, bool) {
 		neg = b[i] == '-'
 		i++
 	}
-	if i == len(b) {
+	v, ok := parseDigits(b[i:])
+	if !ok {
+		return 0, false
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+// parseDigits parses b, which must be one or more decimal digits, as a uint64 that must
+// not overflow: the common tail of string2ll and strtoull.
+func parseDigits(b []byte) (uint64, bool) {
+	if len(b) == 0 {
 		return 0, false
 	}
 	var v uint64
-	for ; i < len(b); i++ {
-		c := b[i]
+	for _, c := range b {
 		if c < '0' || c > '9' {
 			return 0, false
 		}
@@ -89,9 +94,6 @@ func parseCursor(b []byte) (uint64, bool) {
 			return 0, false
 		}
 		v = v*10 + d
-	}
-	if neg {
-		v = -v
 	}
 	return v, true
 }
@@ -199,19 +201,29 @@ func isHexDigit(c byte) bool {
 	return isDecDigit(c) || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F')
 }
 
-func parseDecFloat(f *big.Float, s string) bool {
-	digits, frac, rest, ok := splitMantissa(s, isDecDigit)
+// splitFloat splits s, all of it, into a mantissa's digits (written with isDigit), how many
+// of them came after the point, and the exponent, which is optional and follows the
+// letter mark in either case ('e' for decimal, 'p' for hexadecimal).
+func splitFloat(s string, isDigit func(byte) bool, mark byte) (digits string, frac, exp int, ok bool) {
+	digits, frac, rest, ok := splitMantissa(s, isDigit)
 	if !ok {
-		return false
+		return "", 0, 0, false
 	}
-	exp := 0
 	if rest != "" {
-		if rest[0] != 'e' && rest[0] != 'E' {
-			return false
+		if rest[0] != mark && rest[0] != mark-('a'-'A') {
+			return "", 0, 0, false
 		}
 		if exp, ok = parseExponent(rest[1:]); !ok {
-			return false
+			return "", 0, 0, false
 		}
+	}
+	return digits, frac, exp, true
+}
+
+func parseDecFloat(f *big.Float, s string) bool {
+	digits, frac, exp, ok := splitFloat(s, isDecDigit, 'e')
+	if !ok {
+		return false
 	}
 	digits = strings.TrimLeft(digits, "0")
 	if digits == "" {
@@ -238,18 +250,9 @@ func parseDecFloat(f *big.Float, s string) bool {
 }
 
 func parseHexFloat(f *big.Float, s string) bool {
-	digits, frac, rest, ok := splitMantissa(s, isHexDigit)
+	digits, frac, exp, ok := splitFloat(s, isHexDigit, 'p')
 	if !ok {
 		return false
-	}
-	exp := 0
-	if rest != "" {
-		if rest[0] != 'p' && rest[0] != 'P' {
-			return false
-		}
-		if exp, ok = parseExponent(rest[1:]); !ok {
-			return false
-		}
 	}
 	m, _ := new(big.Int).SetString(digits, 16)
 	f.SetInt(m)
