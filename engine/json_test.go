@@ -72,7 +72,7 @@ func TestJSONInStore(t *testing.T) {
 	defer s.Close()
 	key := []byte("doc")
 
-	tx := s.Begin([][]byte{key}, true)
+	tx := s.BeginAll(true)
 	v := tx.View(0, key)
 	used := func() (n int64) {
 		for _, st := range s.Stats(&tx) {

@@ -100,12 +100,17 @@ type ShardStats struct {
 	KeyspaceMiss int64
 }
 
-// Stats reads every shard's counters, each under its read lock, or under tx's lock when
-// tx (which may be nil) already holds that shard.
+// Stats reads every shard's counters: under tx's locks when tx holds every shard (a Tx
+// from BeginAll), else taking each shard's read lock in turn — which is why a tx holding
+// only some shards is refused: taking a lower shard while holding a higher one would break
+// the lock order.
 func (s *Store) Stats(tx *Tx) []ShardStats {
+	if tx != nil && !tx.all {
+		panic("engine: Stats needs no Tx or one from BeginAll")
+	}
 	out := make([]ShardStats, len(s.shards))
 	for i, sh := range s.shards {
-		held := tx != nil && tx.store != nil && tx.holds(i)
+		held := tx != nil
 		if !held {
 			sh.mu.RLock()
 		}

@@ -124,7 +124,12 @@ func (v View) SetExpire(key string, o *Object, at int64) bool {
 // Flush removes every key of this database on this shard.
 func (v View) Flush() {
 	v.mustWrite()
-	v.sh.touchWatchedDB(v.index, func(k string) bool { return v.Get(k) != nil })
+	// A plain lookup: Get could delete an expired key, which would touch watchers again
+	// while touchWatchedDB holds their lock.
+	v.sh.touchWatchedDB(v.index, func(k string) bool {
+		_, ok := v.db.keys.Get(k)
+		return ok
+	})
 	var freed int64
 	v.db.keys.Range(func(_ string, o *Object) bool {
 		freed += o.size

@@ -7,6 +7,10 @@ import "sync/atomic"
 type Watch struct {
 	dirty atomic.Bool
 	keys  []watchKey // what this client watches, for Unwatch
+	// expires is the earliest expiry of the watched keys that were live when watched: a
+	// key that expires before EXEC counts as changed (as in Redis 7), even if nothing has
+	// removed it yet. 0 means none.
+	expires int64
 }
 
 type watchKey struct {
@@ -14,8 +18,11 @@ type watchKey struct {
 	key string
 }
 
-// Dirty reports whether a watched key changed since it was watched.
-func (w *Watch) Dirty() bool { return w.dirty.Load() }
+// Dirty reports whether a watched key changed since it was watched, or expired by now
+// (Unix ms).
+func (w *Watch) Dirty(now int64) bool {
+	return w.dirty.Load() || (w.expires != 0 && w.expires <= now)
+}
 
 // Watching reports whether any key is watched.
 func (w *Watch) Watching() bool { return len(w.keys) > 0 }
@@ -29,6 +36,11 @@ func (tx *Tx) Watch(w *Watch, dbIndex int, key []byte) {
 	}
 	sh := tx.store.shards[id]
 	wk := watchKey{dbIndex, string(key)}
+	if o := tx.shardView(dbIndex, id).Get(wk.key); o != nil && o.Expire != 0 {
+		if w.expires == 0 || o.Expire < w.expires {
+			w.expires = o.Expire
+		}
+	}
 	sh.wmu.Lock()
 	defer sh.wmu.Unlock()
 	set := sh.watchers[wk]
@@ -58,6 +70,7 @@ func (s *Store) Unwatch(w *Watch) {
 		sh.wmu.Unlock()
 	}
 	w.keys = nil
+	w.expires = 0
 	w.dirty.Store(false)
 }
 

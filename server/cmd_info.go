@@ -57,8 +57,8 @@ func cmdInfo(c *Ctx) {
 	want, needShards := selectInfoSections(c.Args[1:])
 	var st infoState
 	if needShards {
-		// Inside EXEC the Tx may already hold shard locks; Stats reads those shards
-		// under the Tx's locks instead of taking them again.
+		// INFO is flagged FlagAllShards, so its Tx (or EXEC's) holds every shard and
+		// Stats reads under those locks instead of taking any.
 		st.shards = c.srv.store.Stats(c.tx)
 	}
 	var b infoBuilder

@@ -11,7 +11,7 @@ import (
 func serverCommands() []*Command {
 	const admin = FlagAdmin | FlagNoScript
 	cmds := []*Command{
-		{Name: "info", Arity: -1, Flags: FlagLoading | FlagStale, Group: "server", Since: "1.0.0",
+		{Name: "info", Arity: -1, Flags: FlagLoading | FlagStale | FlagAllShards, Group: "server", Since: "1.0.0",
 			Summary: "Returns information and statistics about the server.", Handler: cmdInfo},
 		{Name: "dbsize", Arity: 1, Flags: FlagReadonly | FlagFast | FlagAllShards, Group: "server", Since: "1.0.0",
 			Summary: "Returns the number of keys in the selected database.", Handler: cmdDBSize},

@@ -76,7 +76,7 @@ func cmdExec(c *Ctx) {
 	}
 	tx := c.srv.beginMulti(m.queue)
 	defer tx.End()
-	if cl.watch.Dirty() {
+	if cl.watch.Dirty(tx.Now()) {
 		c.W.NullArray()
 		return
 	}

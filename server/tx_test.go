@@ -1,7 +1,10 @@
 package server_test
 
 import (
+	"context"
+	"strconv"
 	"testing"
+	"time"
 
 	"darner/server/servertest"
 
@@ -108,4 +111,50 @@ func TestWatch(t *testing.T) {
 		{"MULTI", "+OK\r\n"},
 		{"EXEC", "*0\r\n"},
 	})
+}
+
+// Regression: INFO queued in MULTI used to take shard locks out of order inside EXEC and
+// could deadlock against a concurrent FLUSHALL.
+func TestInfoInExecWithConcurrentFlush(t *testing.T) {
+	s := servertest.Start(t, servertest.Options{Shards: 8})
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	flusher := s.Client(t, 2)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for ctx.Err() == nil {
+			flusher.FlushAll(ctx)
+			flusher.MSet(ctx, "a", 1, "b", 2, "c", 3, "d", 4)
+		}
+	}()
+	rdb := s.Client(t, 3)
+	for i := range 300 {
+		_, err := rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.Set(ctx, "k"+strconv.Itoa(i%7), i, 0)
+			p.Info(ctx, "keyspace")
+			return nil
+		})
+		require.NoError(t, err, "round %d", i)
+	}
+	cancel()
+	<-done
+}
+
+// A watched key that expires before EXEC aborts the transaction, as in Redis 7, even when
+// nothing has removed it yet.
+func TestWatchedKeyExpiringAbortsExec(t *testing.T) {
+	s := servertest.Start(t, servertest.Options{})
+	rdb := s.Client(t, 2)
+	ctx := t.Context()
+	require.NoError(t, rdb.Set(ctx, "k", 1, 30*time.Millisecond).Err())
+	err := rdb.Watch(ctx, func(tx *redis.Tx) error {
+		time.Sleep(60 * time.Millisecond) // let k expire
+		_, err := tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.Set(ctx, "k", 2, 0)
+			return nil
+		})
+		return err
+	}, "k")
+	assert.ErrorIs(t, err, redis.TxFailedErr)
 }
