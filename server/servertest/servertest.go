@@ -1,5 +1,3 @@
-// Package servertest starts a real darner server on a free loopback port for tests, and
-// gives them go-redis clients speaking RESP2 or RESP3 to it.
 package servertest
 
 import (
