@@ -35,3 +35,37 @@ func TestSlot(t *testing.T) {
 		assert.Equal(t, Slot([]byte(c.hashed)), Slot([]byte(c.key)), c.key)
 	}
 }
+
+// crc16Bytewise is the textbook one-byte-at-a-time CRC, the reference for the sliced one.
+func crc16Bytewise(b []byte) uint16 {
+	var c uint16
+	for _, x := range b {
+		c ^= uint16(x) << 8
+		for range 8 {
+			if c&0x8000 != 0 {
+				c = c<<1 ^ 0x1021
+			} else {
+				c <<= 1
+			}
+		}
+	}
+	return c
+}
+
+func FuzzCRC16(f *testing.F) {
+	for _, s := range []string{"", "a", "123456789", "key:000000123456", "{user1000}.following-and-more"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if got, want := crc16(b), crc16Bytewise(b); got != want {
+			t.Fatalf("crc16(%q) = %#x, want %#x", b, got, want)
+		}
+	})
+}
+
+func BenchmarkSlot(b *testing.B) {
+	key := []byte("key:000000123456")
+	for b.Loop() {
+		Slot(key)
+	}
+}

@@ -69,6 +69,15 @@ func (tx *Tx) each(fn func(sh *shard)) {
 }
 
 func (tx *Tx) lock() {
+	if tx.single() {
+		// The common case, without the closure calls of each.
+		if sh := tx.store.shards[tx.one]; tx.write {
+			sh.mu.Lock()
+		} else {
+			sh.mu.RLock()
+		}
+		return
+	}
 	if tx.write {
 		tx.each(func(sh *shard) { sh.mu.Lock() })
 	} else {
@@ -78,13 +87,21 @@ func (tx *Tx) lock() {
 
 // End releases the locks.
 func (tx *Tx) End() {
-	if tx.write {
+	switch {
+	case tx.single() && tx.write:
+		tx.store.shards[tx.one].mu.Unlock()
+	case tx.single():
+		tx.store.shards[tx.one].mu.RUnlock()
+	case tx.write:
 		tx.each(func(sh *shard) { sh.mu.Unlock() })
-	} else {
+	default:
 		tx.each(func(sh *shard) { sh.mu.RUnlock() })
 	}
 	tx.store = nil
 }
+
+// single reports whether the Tx holds exactly one shard.
+func (tx *Tx) single() bool { return !tx.all && tx.many == nil && tx.one >= 0 }
 
 // Now is the time, in Unix milliseconds, the Tx began: the clock of its commands.
 func (tx *Tx) Now() int64 { return tx.clk.now() }

@@ -117,8 +117,14 @@ func (c *guardConn) scan(b []byte) (int, error) {
 			if j >= 0 {
 				end = i + j
 			}
-			c.header = append(c.header, b[i:end]...)
-			if len(c.header) > 32 {
+			h := b[i:end]
+			if len(c.header) > 0 || j < 0 {
+				// Split across reads: gather the pieces. Most headers arrive whole and
+				// are read in place.
+				c.header = append(c.header, h...)
+				h = c.header
+			}
+			if len(h) > 32 {
 				return cmdStart, c.headerError()
 			}
 			c.pending += int64(end - i)
@@ -126,7 +132,7 @@ func (c *guardConn) scan(b []byte) (int, error) {
 				return len(b), nil
 			}
 			i = end + 1
-			if err := c.endHeader(); err != nil {
+			if err := c.endHeader(h); err != nil {
 				return cmdStart, err
 			}
 		case gBulkBody:
@@ -152,9 +158,11 @@ func (c *guardConn) headerError() error {
 	return protoError("invalid bulk length")
 }
 
-// endHeader interprets a complete "*N" or "$N" line (without '*' and "\n").
-func (c *guardConn) endHeader() error {
-	h := bytes.TrimSuffix(c.header, []byte("\r"))
+// endHeader interprets a complete header line h: "N" after a "*", or "$N"; no "\n".
+func (c *guardConn) endHeader(h []byte) error {
+	if n := len(h); n > 0 && h[n-1] == '\r' {
+		h = h[:n-1]
+	}
 	c.header = c.header[:0]
 	if c.state == gMultiCount {
 		n, ok := parseLength(h)
