@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"darner/engine"
@@ -330,33 +329,12 @@ func TestHashEncodingAndEmptyHashDeleted(t *testing.T) {
 	assert.Zero(t, storeUsedBytes(s))
 }
 
-// eventRecorder is an engine.Observer that keeps the events it is told about.
-type eventRecorder struct {
-	mu     sync.Mutex
-	events []string
-}
-
-func (r *eventRecorder) Observe(_ int, ev engine.Event) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	kind := map[engine.EventKind]string{engine.EventWrite: "write", engine.EventDelete: "delete"}[ev.Kind]
-	r.events = append(r.events, kind+" "+ev.Key)
-}
-
-func (r *eventRecorder) take() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := r.events
-	r.events = nil
-	return out
-}
-
 // TestHashWritesAreReported checks that every command that changes a hash tells the
 // engine (observers, WATCH, memory accounting) exactly once, and that a command that
 // changes nothing tells it nothing.
 func TestHashWritesAreReported(t *testing.T) {
 	s := servertest.Start(t, servertest.Options{})
-	rec := &eventRecorder{}
+	rec := &eventLog{}
 	s.Store.AddObserver(rec)
 	rdb := s.Client(t, 2)
 	other := s.Client(t, 2)
