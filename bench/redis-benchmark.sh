@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # darner vs redis-server under redis-benchmark, side by side in one run.
 #
-#   bench/redis-benchmark.sh [rounds] [requests]
+#   bench/redis-benchmark.sh [rounds] [requests] [extra redis-benchmark flags, e.g. "-r 1000000"]
 #
 # Builds darner, starts it and a redis-server (Debian's, persistence off) on free ports, then
 # for each round and each pipeline depth (-P 1, -P 16) runs
@@ -13,6 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 requests=${2:-1000000}
+extra=${3:-}
 bin=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$bin"' EXIT
 
@@ -28,7 +29,8 @@ done
 echo "server,pipeline,round,test,rps,avg_ms,min_ms,p50_ms,p95_ms,p99_ms,max_ms" >"$bin/rows.csv"
 run() { # name port pipeline round
 	redis-cli -p "$2" flushall >/dev/null
-	redis-benchmark -p "$2" -t set,get,hset,mset -c 50 -n "$requests" -P "$3" --csv -q |
+	# shellcheck disable=SC2086 # $extra is a list of flags
+	redis-benchmark -p "$2" -t set,get,hset,mset -c 50 -n "$requests" -P "$3" $extra --csv -q |
 		tail -n +2 | tr -d '"' | sed "s/^/$1,$3,$4,/" >>"$bin/rows.csv"
 }
 for r in $(seq "$rounds"); do
