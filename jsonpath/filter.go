@@ -1,6 +1,7 @@
 package jsonpath
 
 import (
+	"cmp"
 	"regexp"
 	"strconv"
 )
@@ -277,39 +278,29 @@ func compareScalars(x, y any) (int, bool) {
 	case int64:
 		switch b := y.(type) {
 		case int64:
-			return cmp3(a, b), true
+			return cmp.Compare(a, b), true
 		case float64:
-			return cmp3(float64(a), b), true
+			return cmp.Compare(float64(a), b), true
 		}
 	case float64:
 		switch b := y.(type) {
 		case int64:
-			return cmp3(a, float64(b)), true
+			return cmp.Compare(a, float64(b)), true
 		case float64:
-			return cmp3(a, b), true
+			return cmp.Compare(a, b), true
 		}
 	case string:
 		if b, ok := y.(string); ok {
-			return cmp3(a, b), true
+			return cmp.Compare(a, b), true
 		}
 	case bool:
 		if b, ok := y.(bool); ok {
-			return cmp3(boolInt(a), boolInt(b)), true
+			return cmp.Compare(boolInt(a), boolInt(b)), true
 		}
 	case nil:
 		return 0, y == nil
 	}
 	return 0, false
-}
-
-func cmp3[T int64 | uint64 | float64 | string | int](a, b T) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func boolInt(b bool) int {

@@ -1,6 +1,7 @@
 package jsonpath
 
 import (
+	"cmp"
 	"errors"
 	"slices"
 	"strconv"
@@ -157,7 +158,7 @@ func mutationOrder(a, b Ref) int {
 		switch {
 		case xNum && yNum:
 			if x != y {
-				return cmp3(y, x)
+				return cmp.Compare(y, x)
 			}
 		case xNum:
 			return 1

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 	"syscall"
@@ -151,7 +152,7 @@ func cmdClientList(c *Ctx) {
 				return
 			}
 			if i, found := slices.BinarySearchFunc(clients, id, func(cl *Client, id int64) int {
-				return cmpInt64(cl.id, id)
+				return cmp.Compare(cl.id, id)
 			}); found {
 				picked = append(picked, clients[i])
 			}
@@ -168,16 +169,6 @@ func cmdClientList(c *Ctx) {
 		b = append(b, '\n')
 	}
 	c.W.Verbatim("txt", string(b))
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // clientType classifies a TYPE filter's argument: known says whether Redis knows the type,
@@ -202,7 +193,7 @@ func (s *Server) clientList() []*Client {
 		out = append(out, cl)
 	}
 	s.mu.Unlock()
-	slices.SortFunc(out, func(a, b *Client) int { return cmpInt64(a.id, b.id) })
+	slices.SortFunc(out, func(a, b *Client) int { return cmp.Compare(a.id, b.id) })
 	return out
 }
 
