@@ -69,18 +69,40 @@ func (v View) GetType(key string, t Type) (*Object, error) {
 
 // Set stores val under key, replacing what was there. The expiry is cleared unless keepTTL.
 func (v View) Set(key string, val Value, keepTTL bool) *Object {
+	o := v.upsert(key, keepTTL)
+	o.Value = val
+	v.account(key, o)
+	v.changed(key, o)
+	return o
+}
+
+// SetString is Set for a string value holding a copy of b. When the key already holds a
+// string whose buffer fits b (and is not much larger), the buffer is reused, so a hot key
+// rewritten with SET costs no allocation. Nothing outside the shard's lock keeps a string's
+// bytes, so overwriting them in place is safe.
+func (v View) SetString(key string, b []byte, keepTTL bool) *Object {
+	o := v.upsert(key, keepTTL)
+	if s, ok := o.Value.(*Str); ok && cap(s.B) >= len(b) && cap(s.B) <= 2*len(b)+64 {
+		s.B = append(s.B[:0], b...)
+	} else {
+		o.Value = NewStr(b)
+	}
+	v.account(key, o)
+	v.changed(key, o)
+	return o
+}
+
+// upsert returns key's entry, new or old, with its expiry cleared unless keepTTL (an
+// expired old entry's TTL is never kept). A new entry's Value is nil until the caller sets it.
+func (v View) upsert(key string, keepTTL bool) *Object {
 	v.mustWrite()
 	o, inserted := v.db.keys.Upsert(key)
 	if inserted {
 		o.Expire = 0
 	} else if o.Expire != 0 && (!keepTTL || o.Expire <= v.clk.now()) {
-		// An expired old entry's TTL is never kept.
 		o.Expire = 0
 		v.db.volatile.Delete(key)
 	}
-	o.Value = val
-	v.account(key, o)
-	v.changed(key, o)
 	return o
 }
 

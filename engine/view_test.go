@@ -226,3 +226,31 @@ func TestStatsRefusesPartialTx(t *testing.T) {
 	defer tx.End()
 	assert.Panics(t, func() { s.Stats(&tx) })
 }
+
+func TestSetStringReusesBuffer(t *testing.T) {
+	s := New(Options{Shards: 1})
+	tx := writeTx(s, "k")
+	defer tx.End()
+	v := tx.View(0, []byte("k"))
+	o := v.SetString("k", []byte("hello"), false)
+	first := &o.Value.(*Str).B[0]
+	require.True(t, v.SetExpire("k", o, v.Now()+60_000))
+
+	o = v.SetString("k", []byte("world"), false)
+	assert.Same(t, first, &o.Value.(*Str).B[0], "same-size value: buffer reused")
+	assert.Equal(t, "world", string(o.Value.(*Str).B))
+	assert.Zero(t, o.Expire, "SET clears the TTL")
+	assert.Zero(t, v.Volatile())
+
+	o = v.SetString("k", []byte("a much longer value than before"), false)
+	assert.NotSame(t, first, &o.Value.(*Str).B[0])
+	assert.Equal(t, "a much longer value than before", string(o.Value.(*Str).B))
+
+	h := NewHash()
+	h.Set("f", []byte("v"))
+	v.Set("h", h, false)
+	o = v.SetString("h", []byte("now a string"), false)
+	assert.Equal(t, TypeString, o.Value.Type())
+	assert.Equal(t, int64(len("k")+len("h"))+o.Value.Size()+
+		v.Get("k").Value.Size()+2*objectOverhead, s.shards[0].used.Load(), "accounting follows")
+}

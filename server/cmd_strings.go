@@ -229,7 +229,7 @@ func setString(c *Ctx, opt stringOptions, value []byte, ints bool) {
 		}
 		return
 	}
-	o := v.Set(key, engine.NewStr(value), opt.flags&optKeepTTL != 0 || opt.expire != nil)
+	o := v.SetString(key, value, opt.flags&optKeepTTL != 0 || opt.expire != nil)
 	if opt.expire != nil {
 		v.SetExpire(key, o, at) // a time already past deletes the key, as Redis' next read would
 	}
@@ -249,7 +249,7 @@ func cmdGetset(c *Ctx) {
 	if _, ok := replyString(c, v, key); !ok {
 		return
 	}
-	v.Set(key, engine.NewStr(c.Args[2]), false)
+	v.SetString(key, c.Args[2], false)
 }
 
 // GETDEL key
@@ -344,7 +344,7 @@ func cmdMsetnx(c *Ctx) {
 
 func msetAll(c *Ctx) {
 	for i := 1; i < len(c.Args); i += 2 {
-		c.View(c.Args[i]).Set(c.Key(i), engine.NewStr(c.Args[i+1]), false)
+		c.View(c.Args[i]).SetString(c.Key(i), c.Args[i+1], false)
 	}
 }
 
@@ -462,7 +462,7 @@ func cmdAppend(c *Ctx) {
 		return
 	}
 	if o == nil {
-		v.Set(key, engine.NewStr(c.Args[2]), false)
+		v.SetString(key, c.Args[2], false)
 		c.W.Int(int64(len(c.Args[2])))
 		return
 	}
