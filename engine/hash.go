@@ -85,9 +85,9 @@ func (h *Hash) Get(field string) ([]byte, bool) {
 	return *v, true
 }
 
-// Set stores a copy of value under field and reports whether the field is new.
+// Set stores a copy of value under field and reports whether the field is new. An existing
+// field's buffer is reused when value fits it (see reuseBytes).
 func (h *Hash) Set(field string, value []byte) bool {
-	value = append([]byte(nil), value...)
 	if h.big == nil && (len(field) > HashListpackValue() || len(value) > HashListpackValue()) {
 		h.convert()
 	}
@@ -95,11 +95,11 @@ func (h *Hash) Set(field string, value []byte) bool {
 		for i := range h.small {
 			if h.small[i].field == field {
 				h.bytes += int64(len(value) - len(h.small[i].value))
-				h.small[i].value = value
+				h.small[i].value = reuseBytes(h.small[i].value, value)
 				return false
 			}
 		}
-		h.small = append(h.small, hashPair{field, value})
+		h.small = append(h.small, hashPair{field, append([]byte(nil), value...)})
 		h.bytes += int64(len(field) + len(value))
 		if len(h.small) > HashListpackEntries() {
 			h.convert()
@@ -111,8 +111,18 @@ func (h *Hash) Set(field string, value []byte) bool {
 		h.bytes += int64(len(field))
 	}
 	h.bytes += int64(len(value) - len(*v))
-	*v = value
+	*v = reuseBytes(*v, value)
 	return inserted
+}
+
+// reuseBytes returns a copy of b, written over old when old's buffer fits b and is not much
+// larger (so a small value does not pin a large buffer). Values are only read under their
+// shard's lock and copied out into replies, so overwriting them in place is safe.
+func reuseBytes(old, b []byte) []byte {
+	if cap(old) >= len(b) && cap(old) <= 2*len(b)+64 {
+		return append(old[:0], b...)
+	}
+	return append([]byte(nil), b...)
 }
 
 // Delete removes field and reports whether it was there.

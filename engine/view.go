@@ -82,8 +82,8 @@ func (v View) Set(key string, val Value, keepTTL bool) *Object {
 // bytes, so overwriting them in place is safe.
 func (v View) SetString(key string, b []byte, keepTTL bool) *Object {
 	o := v.upsert(key, keepTTL)
-	if s, ok := o.Value.(*Str); ok && cap(s.B) >= len(b) && cap(s.B) <= 2*len(b)+64 {
-		s.B = append(s.B[:0], b...)
+	if s, ok := o.Value.(*Str); ok {
+		s.B = reuseBytes(s.B, b)
 	} else {
 		o.Value = NewStr(b)
 	}
