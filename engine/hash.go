@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/bits"
 	"math/rand/v2"
+	"strings"
 
 	"darner/engine/dict"
 )
@@ -85,8 +86,9 @@ func (h *Hash) Get(field string) ([]byte, bool) {
 	return *v, true
 }
 
-// Set stores a copy of value under field and reports whether the field is new. An existing
-// field's buffer is reused when value fits it (see reuseBytes).
+// Set stores a copy of value under field (copying field too, when it is new) and reports
+// whether the field is new. An existing field's buffer is reused when value fits it (see
+// reuseBytes).
 func (h *Hash) Set(field string, value []byte) bool {
 	if h.big == nil && (len(field) > HashListpackValue() || len(value) > HashListpackValue()) {
 		h.convert()
@@ -99,7 +101,8 @@ func (h *Hash) Set(field string, value []byte) bool {
 				return false
 			}
 		}
-		h.small = append(h.small, hashPair{field, append([]byte(nil), value...)})
+		// The field is copied: callers may pass a string aliasing their argument bytes.
+		h.small = append(h.small, hashPair{strings.Clone(field), append([]byte(nil), value...)})
 		h.bytes += int64(len(field) + len(value))
 		if len(h.small) > HashListpackEntries() {
 			h.convert()

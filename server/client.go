@@ -83,8 +83,8 @@ func (c *Ctx) Views() []engine.View { return c.tx.Views(c.cl.db()) }
 
 // Key returns argument i as a string without copying it. That is safe because redcon gives
 // every command freshly allocated argument bytes that nothing writes to afterwards, and the
-// engine copies any key it keeps; so use it for keys and lookups, not for values a handler
-// stores itself (hash fields, for instance).
+// engine copies any key or hash field it keeps; so use it for those and for lookups, not for
+// strings a handler stores itself.
 func (c *Ctx) Key(i int) string {
 	b := c.Args[i]
 	return unsafe.String(unsafe.SliceData(b), len(b))

@@ -118,7 +118,7 @@ func setPairs(c *Ctx) (added int64, ok bool) {
 		return 0, false
 	}
 	for i := 2; i < len(c.Args); i += 2 {
-		if w.h.Set(string(c.Args[i]), c.Args[i+1]) {
+		if w.h.Set(c.Key(i), c.Args[i+1]) {
 			added++
 		}
 	}
