@@ -30,8 +30,7 @@ func jsonCommands() []*Command {
 		wd = FlagWrite | FlagDenyOOM
 	)
 	cmd := func(name string, arity int, flags Flag, since, summary string, h func(*Ctx)) *Command {
-		return &Command{Name: name, Arity: arity, Flags: flags, First: 1, Last: 1, Step: 1,
-			Group: "json", Since: since, Summary: summary, Handler: h}
+		return keyRange("json", name, arity, flags, 1, since, summary, h)
 	}
 	mget := cmd("json.mget", -3, ro, "1.0.0", "Returns the value at a path in each of several JSON documents.", cmdJSONMget)
 	mget.Last = -2

@@ -13,12 +13,10 @@ import (
 func keyCommands() []*Command {
 	const ro, w = FlagReadonly, FlagWrite
 	key := func(name string, arity int, flags Flag, since, summary string, h func(*Ctx)) *Command {
-		return &Command{Name: name, Arity: arity, Flags: flags, First: 1, Last: 1, Step: 1,
-			Group: "generic", Since: since, Summary: summary, Handler: h}
+		return keyRange("generic", name, arity, flags, 1, since, summary, h)
 	}
 	keys := func(name string, arity int, flags Flag, last int, since, summary string, h func(*Ctx)) *Command {
-		return &Command{Name: name, Arity: arity, Flags: flags, First: 1, Last: last, Step: 1,
-			Group: "generic", Since: since, Summary: summary, Handler: h}
+		return keyRange("generic", name, arity, flags, last, since, summary, h)
 	}
 	whole := func(name string, arity int, since, summary string, h func(*Ctx)) *Command {
 		return &Command{Name: name, Arity: arity, Flags: ro | FlagAllShards,

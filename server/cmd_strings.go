@@ -12,8 +12,7 @@ func stringCommands() []*Command {
 	const ro, w = FlagReadonly, FlagWrite | FlagDenyOOM
 	// cmd makes a single-key command: the key is the first argument.
 	cmd := func(name string, arity int, flags Flag, since, summary string, h func(*Ctx)) *Command {
-		return &Command{Name: name, Arity: arity, Flags: flags, First: 1, Last: 1, Step: 1,
-			Group: "string", Since: since, Summary: summary, Handler: h}
+		return keyRange("string", name, arity, flags, 1, since, summary, h)
 	}
 	return []*Command{
 		cmd("get", 2, ro|FlagFast, "1.0.0", "Returns the string value of a key.", cmdGet),

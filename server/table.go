@@ -61,6 +61,13 @@ type Command struct {
 	sub map[string]*Command
 }
 
+// keyRange makes a command of group whose keys are arguments 1 to last (step 1; last < 0
+// counts from the end): the shape most key commands have.
+func keyRange(group, name string, arity int, flags Flag, last int, since, summary string, h func(*Ctx)) *Command {
+	return &Command{Name: name, Arity: arity, Flags: flags, First: 1, Last: last, Step: 1,
+		Group: group, Since: since, Summary: summary, Handler: h}
+}
+
 // Table is the one command table. It is built once by newTable from the groups' lists and
 // never changed afterwards, so it is read without locks.
 type Table struct {
