@@ -1,14 +1,13 @@
 package server
 
 import (
+	"net"
 	"sync"
 	"sync/atomic"
 	"time"
 	"unsafe"
 
 	"darner/engine"
-
-	"github.com/tidwall/redcon"
 )
 
 // Client is one connection's state. The fields without a comment are touched only by the
@@ -16,7 +15,7 @@ import (
 // the atomics and the fields under mu.
 type Client struct {
 	id      int64
-	conn    redcon.Conn
+	conn    net.Conn
 	addr    string
 	laddr   string
 	created time.Time
@@ -81,10 +80,10 @@ func (c *Ctx) ViewDB(dbIndex int, key []byte) engine.View { return c.tx.View(dbI
 // Views returns the selected database on every shard (commands flagged FlagAllShards).
 func (c *Ctx) Views() []engine.View { return c.tx.Views(c.cl.db()) }
 
-// Key returns argument i as a string without copying it. That is safe because redcon gives
-// every command freshly allocated argument bytes that nothing writes to afterwards, and the
-// engine copies any key or hash field it keeps; so use it for those and for lookups, not for
-// strings a handler stores itself.
+// Key returns argument i as a string without copying it. Arguments alias the connection's
+// read buffer, which the next batch overwrites (see conn.go); the engine copies any key or
+// hash field it keeps, so use Key for those and for lookups, never for a string a handler
+// stores itself.
 func (c *Ctx) Key(i int) string {
 	b := c.Args[i]
 	return unsafe.String(unsafe.SliceData(b), len(b))

@@ -242,7 +242,7 @@ func appendClientLine(b []byte, cl *Client, now time.Time) []byte {
 // clientFD returns the connection's file descriptor, or -1 once it is closed. The
 // listener wraps each connection in a guardConn, which hides the socket's SyscallConn.
 func clientFD(cl *Client) int64 {
-	nc := cl.conn.NetConn()
+	nc := cl.conn
 	if g, ok := nc.(*guardConn); ok {
 		nc = g.Conn
 	}
@@ -390,8 +390,8 @@ func (s *Server) kill(cl *Client) {
 	s.mu.Lock()
 	delete(s.clients, cl.id)
 	s.mu.Unlock()
-	// The socket's Close is safe from any goroutine, unlike redcon's conn.Close.
-	cl.conn.NetConn().Close()
+	// The socket's Close is safe from any goroutine.
+	cl.conn.Close()
 }
 
 // CLIENT HELP

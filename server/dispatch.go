@@ -4,34 +4,9 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strings"
-	"time"
 
 	"darner/engine"
-
-	"github.com/tidwall/redcon"
 )
-
-// serveRESP is redcon's handler: every command of every connection comes through here.
-func (s *Server) serveRESP(conn redcon.Conn, rc redcon.Command) {
-	cl, ok := conn.Context().(*Client)
-	if !ok {
-		return
-	}
-	s.totalCommands.Add(1)
-	if len(conn.PeekPipeline()) == 0 {
-		// Once per batch read from the socket, as Redis stamps a client's last
-		// interaction per read, not per command: a clock read per command costs ~5%.
-		cl.lastActive.Store(time.Now().UnixMilli())
-	}
-	s.dispatch(cl, rc.Args)
-	if len(cl.w.b) > 0 {
-		conn.WriteRaw(cl.w.b)
-		cl.w.b = cl.w.b[:0]
-	}
-	if cl.closed {
-		conn.Close()
-	}
-}
 
 // dispatch runs the checks every command passes, in Redis' order (lookup, arity, auth,
 // MULTI queueing), then the command.
@@ -54,7 +29,8 @@ func (s *Server) dispatch(cl *Client, args [][]byte) {
 		return
 	}
 	if cl.multi != nil && !runsInsideMulti(cmd) {
-		cl.multi.queue = append(cl.multi.queue, queued{cmd, args})
+		// The arguments alias the read buffer: the queue keeps a copy.
+		cl.multi.queue = append(cl.multi.queue, queued{cmd, cloneArgs(args)})
 		cl.w.Simple("QUEUED")
 		return
 	}
@@ -145,4 +121,19 @@ func (s *Server) run(c *Ctx) {
 		}
 	}()
 	c.cmd.Handler(c)
+}
+
+// cloneArgs copies args into one allocation.
+func cloneArgs(args [][]byte) [][]byte {
+	n := 0
+	for _, a := range args {
+		n += len(a)
+	}
+	buf := make([]byte, 0, n)
+	out := make([][]byte, len(args))
+	for i, a := range args {
+		buf = append(buf, a...)
+		out[i] = buf[len(buf)-len(a) : len(buf) : len(buf)]
+	}
+	return out
 }

@@ -93,3 +93,16 @@ func TestGarbageInput(t *testing.T) {
 	assert.Equal(t, "$4\r\n", ok.line())
 	assert.Equal(t, "safe\r\n", ok.line())
 }
+
+// Redis skips "*0", "*-1" and empty inline lines, and reads a line starting with '$' as an
+// inline command (redcon alone would close on the first two and wait on the last).
+func TestSkippedAndDollarLines(t *testing.T) {
+	s := servertest.Start(t, servertest.Options{})
+	r := dialRaw(t, s.Addr)
+	r.send("*0\r\nPING\r\n$3 foo\r\n*-1\r\nPING\r\n\r\n \r\nECHO \"a b\"\r\n")
+	assert.Equal(t, "+PONG\r\n", r.line())
+	assert.Equal(t, "-ERR unknown command '$3', with args beginning with: 'foo' \r\n", r.line())
+	assert.Equal(t, "+PONG\r\n", r.line())
+	assert.Equal(t, "$3\r\n", r.line())
+	assert.Equal(t, "a b\r\n", r.line())
+}

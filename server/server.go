@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"log/slog"
 	"net"
 	"strconv"
@@ -10,8 +9,6 @@ import (
 	"time"
 
 	"darner/engine"
-
-	"github.com/tidwall/redcon"
 )
 
 // Version is the Redis version darner reports: the Redis whose command set it follows.
@@ -59,6 +56,7 @@ type Server struct {
 	mu      sync.Mutex
 	clients map[int64]*Client
 	nextID  atomic.Int64
+	conns   sync.WaitGroup // the connections' goroutines
 
 	totalCommands    atomic.Int64
 	totalConnections atomic.Int64
@@ -111,11 +109,7 @@ func (s *Server) Serve(ln net.Listener) error {
 	s.mu.Lock()
 	s.ln = gl
 	s.mu.Unlock()
-	err := redcon.Serve(gl, s.serveRESP, s.accept, s.closed)
-	if errors.Is(err, net.ErrClosed) {
-		return nil
-	}
-	return err
+	return s.acceptLoop(gl)
 }
 
 // Addr is the listening address, once Serve has started.
@@ -142,39 +136,36 @@ func (s *Server) Close() error {
 // ShutdownRequested is closed when a client sends SHUTDOWN; main then stops the process.
 func (s *Server) ShutdownRequested() <-chan struct{} { return s.shutdown }
 
-func (s *Server) accept(conn redcon.Conn) bool {
+// accept registers a new connection as a client, or refuses it (answering why and closing
+// it) when maxclients is reached.
+func (s *Server) accept(nc net.Conn) *Client {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if int64(len(s.clients)) >= s.cfg.maxClients.Load() {
 		s.rejectedConns.Add(1)
-		conn.WriteError("ERR max number of clients reached")
-		return false
+		nc.Write([]byte("-ERR max number of clients reached\r\n"))
+		nc.Close()
+		return nil
 	}
 	cl := &Client{
 		id:      s.nextID.Add(1),
-		conn:    conn,
-		addr:    conn.RemoteAddr(),
+		conn:    nc,
+		addr:    nc.RemoteAddr().String(),
+		laddr:   nc.LocalAddr().String(),
 		created: time.Now(),
-	}
-	if nc := conn.NetConn(); nc != nil {
-		cl.laddr = nc.LocalAddr().String()
 	}
 	// As in Redis, a connection made while no password is required stays authenticated
 	// if one is set later.
 	cl.authed = s.cfg.requirePass() == ""
 	cl.resp.Store(2)
 	cl.lastActive.Store(cl.created.UnixMilli())
-	conn.SetContext(cl)
 	s.clients[cl.id] = cl
 	s.totalConnections.Add(1)
-	return true
+	return cl
 }
 
-func (s *Server) closed(conn redcon.Conn, _ error) {
-	cl, ok := conn.Context().(*Client)
-	if !ok {
-		return
-	}
+// closed forgets a client whose connection has ended.
+func (s *Server) closed(cl *Client) {
 	s.store.Unwatch(&cl.watch)
 	s.mu.Lock()
 	delete(s.clients, cl.id)

@@ -36,6 +36,9 @@ func Start(t testing.TB, opts Options) *Server {
 	}
 	store := engine.New(engine.Options{Shards: shards})
 	store.Start()
+	// Every batch's bytes are overwritten once run, so an argument kept without a copy
+	// shows up as corrupt data in the test that keeps it.
+	server.ScribbleReadBuffers(true)
 	srv, err := server.New(cfg, store, nil)
 	if err != nil {
 		t.Fatal(err)
