@@ -21,7 +21,12 @@ type Tx struct {
 
 // Begin locks the shards owning keys (read or write) and returns the Tx. With no keys it
 // locks nothing; a command that needs every shard uses BeginAll.
-func (s *Store) Begin(keys [][]byte, write bool) Tx {
+func (s *Store) Begin(keys [][]byte, write bool) Tx { return s.BeginScratch(keys, write, nil) }
+
+// BeginScratch is Begin with scratch space for the Tx's bookkeeping of several keys: a
+// caller that begins many transactions one after another passes back Scratch() of the
+// last, ended one, and a multi-key command then allocates nothing.
+func (s *Store) BeginScratch(keys [][]byte, write bool, scratch []int) Tx {
 	tx := Tx{store: s, write: write, one: -1}
 	switch len(keys) {
 	case 0:
@@ -29,7 +34,10 @@ func (s *Store) Begin(keys [][]byte, write bool) Tx {
 		tx.one = s.ShardOf(keys[0])
 	default:
 		tx.keys = keys
-		tx.ids = make([]int, len(keys), 2*len(keys))
+		if cap(scratch) < 2*len(keys) {
+			scratch = make([]int, 0, 2*len(keys))
+		}
+		tx.ids = scratch[:len(keys)]
 		for i, k := range keys {
 			tx.ids[i] = s.ShardOf(k)
 		}
@@ -181,3 +189,22 @@ func (tx *Tx) knownShard(key []byte) int {
 	}
 	return -1
 }
+
+// BeginShard locks shard id alone: the per-shard tasks of a search fan-out and the slices
+// of a background index build each hold one shard.
+func (s *Store) BeginShard(id int, write bool) Tx {
+	tx := Tx{store: s, write: write, one: id}
+	tx.lock()
+	return tx
+}
+
+// ShardView returns database dbIndex on shard id, which the Tx must hold.
+func (tx *Tx) ShardView(dbIndex, id int) View {
+	if !tx.holds(id) {
+		panic("engine: shard outside the transaction's locked shards")
+	}
+	return tx.shardView(dbIndex, id)
+}
+
+// Scratch returns the Tx's scratch space for reuse by BeginScratch once the Tx has ended.
+func (tx *Tx) Scratch() []int { return tx.ids[:0] }

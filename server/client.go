@@ -27,6 +27,7 @@ type Client struct {
 	closed bool      // QUIT: close once the reply is written
 	ctx    Ctx       // reused by every top-level command
 	tx     engine.Tx // the locks of the running top-level command
+	keys   [][]byte  // the running command's keys, when it has several
 
 	lastCmd    atomic.Pointer[Command]
 	lastActive atomic.Int64 // Unix ms

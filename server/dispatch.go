@@ -94,7 +94,9 @@ func (s *Server) execute(cl *Client, cmd *Command, args [][]byte) {
 		if cmd.First == cmd.Last {
 			cl.tx = s.store.BeginKey(args[cmd.First], write)
 		} else {
-			cl.tx = s.store.Begin(cmd.keyArgs(args, nil), write)
+			// The key list and the Tx's bookkeeping reuse the last command's space.
+			cl.keys = cmd.keyArgs(args, cl.keys[:0])
+			cl.tx = s.store.BeginScratch(cl.keys, write, cl.tx.Scratch())
 		}
 		tx = &cl.tx
 	}
