@@ -50,6 +50,7 @@ var modules = []struct {
 	ver  int64
 }{
 	{"ReJSON", 20808},
+	{"search", 80200},
 }
 
 func writeModules(w *Writer) {

@@ -11,5 +11,6 @@ func (s *Server) commandGroups() [][]*Command {
 		stringCommands(),
 		hashCommands(),
 		jsonCommands(),
+		searchCommands(),
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"darner/engine"
+	"darner/search"
 )
 
 // Version is the Redis version darner reports: the Redis whose command set it follows.
@@ -44,10 +45,11 @@ func DefaultConfig() Config {
 
 // Server serves the RESP protocol over a Store.
 type Server struct {
-	cfg   *settings
-	store *engine.Store
-	table *Table
-	log   *slog.Logger
+	cfg    *settings
+	store  *engine.Store
+	search *search.Registry
+	table  *Table
+	log    *slog.Logger
 
 	ln      net.Listener
 	started time.Time
@@ -82,6 +84,7 @@ func New(cfg Config, store *engine.Store, logger *slog.Logger) (*Server, error) 
 		clients:  make(map[int64]*Client),
 		shutdown: make(chan struct{}),
 		started:  time.Now(),
+		search:   search.NewRegistry(store),
 	}
 	s.table = newTable(s.commandGroups()...)
 	return s, nil
@@ -127,6 +130,7 @@ func (s *Server) Close() error {
 	s.mu.Lock()
 	ln := s.ln
 	s.mu.Unlock()
+	s.search.Close()
 	if ln == nil {
 		return nil
 	}

@@ -153,7 +153,8 @@ func TestInfoSections(t *testing.T) {
 			assert.Equal(t, "0", info["Replication"]["connected_slaves"])
 			_, err = strconv.ParseFloat(info["CPU"]["used_cpu_user"], 64)
 			assert.NoError(t, err)
-			assert.Equal(t, "name=ReJSON,ver=20808,api=1,filters=0,usedby=[],using=[],options=[]", info["Modules"]["module"])
+			// One "module:" line per module; the parsed map keeps the last.
+			assert.Equal(t, "name=search,ver=80200,api=1,filters=0,usedby=[],using=[],options=[]", info["Modules"]["module"])
 			assert.Equal(t, "0", info["Cluster"]["cluster_enabled"])
 			assert.Equal(t, map[string]string{
 				"db0": "keys=2,expires=0,avg_ttl=0",
@@ -477,21 +478,25 @@ func TestModuleList(t *testing.T) {
 		require.NoError(t, err)
 		list, ok := v.([]any)
 		require.True(t, ok, "%T", v)
-		require.Len(t, list, 1)
-		var fields map[any]any
-		switch m := list[0].(type) {
-		case map[any]any:
-			require.Equal(t, 3, proto)
-			fields = m
-		case []any:
-			require.Equal(t, 2, proto)
-			require.Equal(t, []any{"name", "ReJSON", "ver", int64(20808), "path", "", "args", []any{}}, m)
-			fields = map[any]any{}
-			for i := 0; i < len(m); i += 2 {
-				fields[m[i]] = m[i+1]
-			}
+		require.Len(t, list, 2)
+		want := []map[any]any{
+			{"name": "ReJSON", "ver": int64(20808), "path": "", "args": []any{}},
+			{"name": "search", "ver": int64(80200), "path": "", "args": []any{}},
 		}
-		assert.Equal(t, map[any]any{"name": "ReJSON", "ver": int64(20808), "path": "", "args": []any{}}, fields)
+		for i, entry := range list {
+			fields := map[any]any{}
+			switch m := entry.(type) {
+			case map[any]any:
+				require.Equal(t, 3, proto)
+				fields = m
+			case []any:
+				require.Equal(t, 2, proto)
+				for i := 0; i < len(m); i += 2 {
+					fields[m[i]] = m[i+1]
+				}
+			}
+			assert.Equal(t, want[i], fields)
+		}
 	}
 	runExchanges(t, s.Addr, []exchange{
 		{"MODULE LOAD /x.so", "-ERR darner does not load modules: the JSON and search commands are built in\r\n"},

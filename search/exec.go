@@ -1,0 +1,499 @@
+package search
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"darner/search/query"
+)
+
+// QueryError is an error in a query that is the client's to fix; its text is the reply.
+type QueryError string
+
+func (e QueryError) Error() string { return string(e) }
+
+// leaf is a clause that matches terms of the text index: what scoring weighs.
+type leaf struct {
+	mask    []bool  // text slots it looks in; nil for all
+	weight  float64 // its $weight
+	negated bool    // under a Not: matches, but does not score
+	df      int64   // documents it matches, summed over parts before scoring
+	// terms are the term ids it matched in the part being evaluated.
+	terms map[uint32]bool
+}
+
+// evaluator evaluates a query tree over one part.
+type evaluator struct {
+	p    *part
+	req  *Request
+	mask []bool // the text slots the current clause may look in; nil for all
+	// leaves in the order the walk meets them: the same in every part, so their
+	// statistics add up index by index.
+	leaves   []*leaf
+	negated  int // depth of Not clauses around the current one: they do not score
+	fieldErr error
+}
+
+func newEvaluator(p *part, req *Request) *evaluator {
+	e := &evaluator{p: p, req: req}
+	if len(req.InFields) > 0 {
+		e.mask = e.fieldMask(req.InFields)
+	}
+	return e
+}
+
+// eval returns the documents n matches; never nil.
+func (e *evaluator) eval(n query.Node) *roaring.Bitmap {
+	switch n := n.(type) {
+	case *query.Intersect:
+		return e.intersect(n.Children, weightOf(n.Attrs))
+	case *query.Union:
+		out := roaring.New()
+		for _, c := range n.Children {
+			out.Or(e.eval(c))
+		}
+		return out
+	case *query.Not:
+		e.negated++
+		m := e.eval(n.Child)
+		e.negated--
+		out := e.p.live.Clone()
+		out.AndNot(m)
+		return out
+	case *query.Optional:
+		e.eval(n.Child) // for its leaves' numbering; matches everything on its own
+		return e.p.live.Clone()
+	case *query.Fields:
+		saved := e.mask
+		e.mask = andMask(saved, e.fieldMask(n.Names))
+		out := e.eval(n.Child)
+		e.mask = saved
+		return out
+	case *query.Term:
+		b, _ := e.termLeaf(n.Text, weightOf(n.Attrs))
+		return b
+	case *query.Phrase:
+		return e.phrase(n)
+	case *query.Affix:
+		return e.expand(strings.ToLower(n.Text), weightOf(n.Attrs), affixMatcher(n.Kind, strings.ToLower(n.Text)))
+	case *query.Wildcard:
+		pat := strings.ToLower(n.Pattern)
+		return e.expand(pat, weightOf(n.Attrs), func(w string) bool {
+			ok, _ := path.Match(pat, w)
+			return ok
+		})
+	case *query.Fuzzy:
+		w := strings.ToLower(n.Text)
+		return e.expand(w, weightOf(n.Attrs), func(t string) bool { return withinEdits(w, t, n.Distance) })
+	case *query.Tag:
+		return e.tag(n)
+	case *query.Numeric:
+		f := e.typed(n.Field, Numeric)
+		if f == nil {
+			return roaring.New()
+		}
+		return e.p.nums[f.slot].rng(n.Min, n.Max, n.MinExclusive, n.MaxExclusive)
+	case *query.Geo:
+		f := e.typed(n.Field, Geo)
+		if f == nil {
+			return roaring.New()
+		}
+		return e.p.geos[f.slot].within(n.Lon, n.Lat, n.Radius*unitMetres(n.Unit))
+	case *query.All:
+		return e.p.live.Clone()
+	case *query.Empty:
+		return roaring.New()
+	case *query.IsMissing:
+		f := e.p.def.Field(n.Field)
+		if f == nil || e.p.missing[f.pos] == nil {
+			e.setErr(QueryError(fmt.Sprintf("'ismissing' requires field '%s' to be defined with 'INDEXMISSING'", n.Field)))
+			return roaring.New()
+		}
+		return e.p.missing[f.pos].Clone()
+	case *query.KNN, *query.VectorRange:
+		e.setErr(QueryError("Vector queries are not supported by darner yet"))
+		return roaring.New()
+	}
+	e.setErr(QueryError(fmt.Sprintf("unsupported query clause %T", n)))
+	return roaring.New()
+}
+
+func (e *evaluator) setErr(err error) {
+	if e.fieldErr == nil {
+		e.fieldErr = err
+	}
+}
+
+// intersect ANDs the positive children smallest first and takes away the negated ones.
+func (e *evaluator) intersect(children []query.Node, _ float64) *roaring.Bitmap {
+	var pos []*roaring.Bitmap
+	var neg []*roaring.Bitmap
+	for _, c := range children {
+		switch c := c.(type) {
+		case *query.Not:
+			e.negated++
+			neg = append(neg, e.eval(c.Child))
+			e.negated--
+		case *query.Optional:
+			e.eval(c.Child)
+		default:
+			pos = append(pos, e.eval(c))
+		}
+	}
+	var out *roaring.Bitmap
+	if len(pos) == 0 {
+		out = e.p.live.Clone()
+	} else {
+		out = roaring.FastAnd(pos...)
+		if len(pos) == 1 {
+			out = pos[0]
+		}
+	}
+	for _, n := range neg {
+		out.AndNot(n)
+	}
+	return out
+}
+
+// fieldMask turns attribute names into a mask of text slots. An unknown name is an error
+// from dialect 2 on and matches nothing in dialect 1.
+func (e *evaluator) fieldMask(names []string) []bool {
+	mask := make([]bool, e.p.def.numText)
+	for _, name := range names {
+		f := e.p.def.Field(name)
+		if f == nil {
+			if e.req.Dialect >= 2 {
+				e.setErr(QueryError(fmt.Sprintf("Unknown field at offset 0 near %s", name)))
+			}
+			continue
+		}
+		if f.Type == Text {
+			mask[f.slot] = true
+		}
+	}
+	return mask
+}
+
+func andMask(a, b []bool) []bool {
+	if a == nil {
+		return b
+	}
+	out := make([]bool, len(a))
+	for i := range a {
+		out[i] = a[i] && b[i]
+	}
+	return out
+}
+
+// typed returns the attribute name if it has type t; otherwise nil (and an error from
+// dialect 2 on, for an unknown name).
+func (e *evaluator) typed(name string, t FieldType) *Field {
+	f := e.p.def.Field(name)
+	if f == nil {
+		if e.req.Dialect >= 2 {
+			e.setErr(QueryError(fmt.Sprintf("Unknown field at offset 0 near %s", name)))
+		}
+		return nil
+	}
+	if f.Type != t || f.NoIndex {
+		return nil
+	}
+	return f
+}
+
+// newLeaf registers a scoring leaf for the current mask.
+func (e *evaluator) newLeaf(weight float64) *leaf {
+	l := &leaf{mask: e.mask, weight: weight, negated: e.negated > 0, terms: map[uint32]bool{}}
+	e.leaves = append(e.leaves, l)
+	return l
+}
+
+// termLeaf matches one query word: itself and, unless VERBATIM or NOSTEM, every word with
+// its stem.
+func (e *evaluator) termLeaf(text string, weight float64) (*roaring.Bitmap, *leaf) {
+	words := tokens(text)
+	if len(words) != 1 {
+		// A word with inner punctuation is several tokens: they must appear as a phrase.
+		return e.phrase(&query.Phrase{Terms: words}), nil
+	}
+	l := e.newLeaf(weight)
+	w := words[0]
+	out := roaring.New()
+	e.addTerm(out, l, w)
+	if !e.req.Verbatim {
+		if s := stemmerFor(e.req.language(e.p.def)).stem(w); s != w {
+			e.addTerm(out, l, s)
+		}
+		e.addTerm(out, l, stemMarker+stemmerFor(e.req.language(e.p.def)).stem(w))
+	}
+	l.df += int64(out.GetCardinality())
+	return out, l
+}
+
+func (e *evaluator) addTerm(out *roaring.Bitmap, l *leaf, w string) {
+	tid, ok := e.p.text.terms[w]
+	if !ok {
+		return
+	}
+	if b := e.p.text.postings(w, e.mask); b != nil {
+		out.Or(b)
+		l.terms[tid] = true
+	}
+}
+
+// expand matches every term of the dictionary that match accepts.
+func (e *evaluator) expand(lit string, weight float64, match func(string) bool) *roaring.Bitmap {
+	l := e.newLeaf(weight)
+	out := roaring.New()
+	visit := func(w string) bool {
+		if w != "\x00" && !strings.HasPrefix(w, stemMarker) && match(w) {
+			e.addTerm(out, l, w)
+		}
+		return true
+	}
+	if pre, ok := literalPrefix(lit); ok {
+		e.p.text.sorted.Ascend(pre, func(w string) bool {
+			if !strings.HasPrefix(w, pre) {
+				return false
+			}
+			return visit(w)
+		})
+	} else {
+		e.p.text.sorted.Scan(visit)
+	}
+	l.df += int64(out.GetCardinality())
+	return out
+}
+
+// literalPrefix is the part of a pattern before its first wildcard, when there is one.
+func literalPrefix(pat string) (string, bool) {
+	i := strings.IndexAny(pat, "*?")
+	if i <= 0 {
+		return "", false
+	}
+	return pat[:i], true
+}
+
+func affixMatcher(k query.AffixKind, s string) func(string) bool {
+	switch k {
+	case query.Prefix:
+		return func(w string) bool { return strings.HasPrefix(w, s) }
+	case query.Suffix:
+		return func(w string) bool { return strings.HasSuffix(w, s) }
+	}
+	return func(w string) bool { return strings.Contains(w, s) }
+}
+
+// withinEdits reports whether a and b are at most k Levenshtein edits apart.
+func withinEdits(a, b string, k int) bool {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d > k || -d > k {
+		return false
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			best = min(best, cur[j])
+		}
+		if best > k {
+			return false
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)] <= k
+}
+
+// phrase matches documents holding the words in sequence (within the slop, in order
+// unless told otherwise).
+func (e *evaluator) phrase(n *query.Phrase) *roaring.Bitmap {
+	var words []string
+	for _, t := range n.Terms {
+		for _, w := range tokens(t) {
+			if !e.p.def.IsStopWord(w) || e.req.NoStopWords {
+				words = append(words, w)
+			}
+		}
+	}
+	slop, inorder := 0, true
+	if n.Attrs.Slop != nil {
+		slop, inorder = *n.Attrs.Slop, false
+	}
+	if n.Attrs.InOrder != nil {
+		inorder = *n.Attrs.InOrder
+	}
+	sets := make([]map[uint32]bool, len(words))
+	var bms []*roaring.Bitmap
+	for i, w := range words {
+		b, l := e.termLeaf(w, weightOf(n.Attrs))
+		sets[i] = map[uint32]bool{}
+		if l != nil {
+			sets[i] = l.terms
+		}
+		bms = append(bms, b)
+	}
+	if len(bms) == 0 {
+		return roaring.New()
+	}
+	cand := roaring.FastAnd(bms...)
+	if len(bms) == 1 {
+		return bms[0]
+	}
+	out := roaring.New()
+	it := cand.Iterator()
+	for it.HasNext() {
+		id := it.Next()
+		if e.p.hasSequence(id, sets, e.mask, slop, inorder) {
+			out.Add(id)
+		}
+	}
+	return out
+}
+
+// tag matches a tag clause's alternatives.
+func (e *evaluator) tag(n *query.Tag) *roaring.Bitmap {
+	f := e.typed(n.Field, Tag)
+	if f == nil {
+		return roaring.New()
+	}
+	ti := e.p.tags[f.slot]
+	out := roaring.New()
+	for _, v := range n.Values {
+		text := v.Text
+		if !f.CaseSensitive {
+			text = strings.ToLower(text)
+		}
+		if v.Kind == query.TagExact {
+			if b := ti.vals[text]; b != nil {
+				out.Or(b)
+			}
+			continue
+		}
+		match := tagMatcher(v.Kind, text)
+		for val, b := range ti.vals {
+			if match(val) {
+				out.Or(b)
+			}
+		}
+	}
+	return out
+}
+
+func tagMatcher(k query.TagKind, s string) func(string) bool {
+	switch k {
+	case query.TagPrefix:
+		return func(v string) bool { return strings.HasPrefix(v, s) }
+	case query.TagSuffix:
+		return func(v string) bool { return strings.HasSuffix(v, s) }
+	case query.TagInfix:
+		return func(v string) bool { return strings.Contains(v, s) }
+	}
+	return func(v string) bool {
+		ok, _ := path.Match(s, v)
+		return ok
+	}
+}
+
+func weightOf(a query.Attrs) float64 {
+	if a.Weight != nil {
+		return *a.Weight
+	}
+	return 1
+}
+
+// unitMetres is the length of a geo unit in metres.
+func unitMetres(u string) float64 {
+	switch strings.ToLower(u) {
+	case "km":
+		return 1000
+	case "mi":
+		return 1609.34
+	case "ft":
+		return 0.3048
+	}
+	return 1
+}
+
+// hasSequence reports whether document id holds, in one of the masked text fields, tokens
+// from sets[0], sets[1], … in sequence with at most slop other tokens between them in all.
+func (p *part) hasSequence(id uint32, sets []map[uint32]bool, mask []bool, slop int, inorder bool) bool {
+	d := &p.docs[id]
+	for slot, toks := range d.text {
+		if mask != nil && !mask[slot] {
+			continue
+		}
+		if sequenceIn(toks, d.stems[slot], sets, slop, inorder) {
+			return true
+		}
+	}
+	return false
+}
+
+func sequenceIn(toks, stems []uint32, sets []map[uint32]bool, slop int, inorder bool) bool {
+	at := func(i int, set map[uint32]bool) bool { return set[toks[i]] || (stems[i] != 0 && set[stems[i]]) }
+	if inorder {
+		for start := range toks {
+			if !at(start, sets[0]) {
+				continue
+			}
+			pos, gaps, ok := start, 0, true
+			for _, set := range sets[1:] {
+				next := -1
+				for j := pos + 1; j < len(toks) && j-pos-1+gaps <= slop; j++ {
+					if at(j, set) {
+						next = j
+						break
+					}
+				}
+				if next < 0 {
+					ok = false
+					break
+				}
+				gaps += next - pos - 1
+				pos = next
+			}
+			if ok {
+				return true
+			}
+		}
+		return false
+	}
+	// Any order: some window of the tokens holds one token of each set, and the window is at
+	// most len(sets)+slop tokens long.
+	win := len(sets) + slop
+	for start := range toks {
+		end := min(len(toks), start+win)
+		used := make([]bool, end-start)
+		all := true
+		for _, set := range sets {
+			found := false
+			for j := start; j < end; j++ {
+				if !used[j-start] && at(j, set) {
+					used[j-start], found = true, true
+					break
+				}
+			}
+			if !found {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}

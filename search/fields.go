@@ -1,0 +1,337 @@
+package search
+
+import (
+	"math"
+	"strings"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/tidwall/btree"
+)
+
+// analyseField turns one field's values into d's entries for it.
+func (p *part) analyseField(d *doc, f *Field, vs []string, st *stemmer) bool {
+	for _, v := range vs {
+		if v == unindexable {
+			return false
+		}
+	}
+	switch f.Type {
+	case Text:
+		if f.NoStem {
+			st = nil
+		}
+		var ids, stems []uint32
+		for _, v := range vs {
+			if v == "" && f.IndexEmpty {
+				ids = append(ids, p.text.termID(""))
+				stems = append(stems, 0)
+				continue
+			}
+			for _, w := range tokens(v) {
+				if p.def.IsStopWord(w) {
+					continue
+				}
+				ids = append(ids, p.text.termID(w))
+				var sid uint32
+				if s := st.stem(w); s != w {
+					sid = p.text.termID(stemMarker + s)
+				}
+				stems = append(stems, sid)
+			}
+		}
+		d.text[f.slot], d.stems[f.slot] = ids, stems
+		d.len += int32(len(ids))
+	case Tag:
+		var tags []string
+		for _, v := range vs {
+			tags = appendTags(tags, v, f)
+		}
+		d.tags[f.slot] = tags
+	case Numeric:
+		nums := make([]float64, 0, len(vs))
+		for _, v := range vs {
+			x, ok := parseFloat(v)
+			if !ok {
+				return false
+			}
+			nums = append(nums, x)
+		}
+		d.nums[f.slot] = nums
+	case Geo:
+		pts := make([][2]float64, 0, len(vs))
+		for _, v := range vs {
+			pt, ok := parseGeo(v)
+			if !ok {
+				return false
+			}
+			pts = append(pts, pt)
+		}
+		d.geos[f.slot] = pts
+	}
+	return true
+}
+
+// stemMarker prefixes the stem terms a document's words add beside themselves, so that a
+// query word finds the documents of every word with its stem, while a stem never matches
+// as a word of its own.
+const stemMarker = "+"
+
+// appendTags splits a tag field's value at its separator, trims white space, and folds
+// case unless the field is CASESENSITIVE. Empty tags count only with INDEXEMPTY.
+func appendTags(out []string, v string, f *Field) []string {
+	for _, t := range strings.Split(v, string(f.Separator)) {
+		t = strings.TrimSpace(t)
+		if t == "" && !f.IndexEmpty {
+			continue
+		}
+		if !f.CaseSensitive {
+			t = strings.ToLower(t)
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// parseGeo reads "lon,lat" (or "lon lat").
+func parseGeo(v string) ([2]float64, bool) {
+	lon, lat, ok := strings.Cut(v, ",")
+	if !ok {
+		lon, lat, ok = strings.Cut(strings.TrimSpace(v), " ")
+	}
+	if !ok {
+		return [2]float64{}, false
+	}
+	x, ok1 := parseFloat(lon)
+	y, ok2 := parseFloat(lat)
+	if !ok1 || !ok2 || math.Abs(x) > 180 || math.Abs(y) > 85.05112878 {
+		return [2]float64{}, false
+	}
+	return [2]float64{x, y}, true
+}
+
+// textIndex is the term dictionary of a part's TEXT fields and their postings: for each
+// term, per text field, the documents holding it. Positions and frequencies are not kept
+// here: each document keeps its own token list, which is short, and phrase checks and
+// scoring read it there.
+type textIndex struct {
+	terms  map[string]uint32
+	words  []string              // by term id
+	post   [][]*roaring.Bitmap   // by term id, then text slot
+	sorted *btree.BTreeG[string] // the terms in order, for prefix expansion
+	fields int
+}
+
+func newTextIndex(fields int) textIndex {
+	return textIndex{
+		// id 0 is reserved: a stem id of 0 means "no stem".
+		terms:  map[string]uint32{"\x00": 0},
+		words:  []string{"\x00"},
+		post:   [][]*roaring.Bitmap{nil},
+		sorted: btree.NewBTreeG(func(a, b string) bool { return a < b }),
+		fields: fields,
+	}
+}
+
+func (t *textIndex) termID(w string) uint32 {
+	if id, ok := t.terms[w]; ok {
+		return id
+	}
+	id := uint32(len(t.words))
+	w = strings.Clone(w)
+	t.terms[w] = id
+	t.words = append(t.words, w)
+	t.post = append(t.post, make([]*roaring.Bitmap, t.fields))
+	t.sorted.Set(w)
+	return id
+}
+
+func (t *textIndex) add(slot int, id uint32, terms, stems []uint32) {
+	for i, tid := range terms {
+		t.bitmap(tid, slot).Add(id)
+		if stems[i] != 0 {
+			t.bitmap(stems[i], slot).Add(id)
+		}
+	}
+}
+
+func (t *textIndex) remove(slot int, id uint32, terms, stems []uint32) {
+	for i, tid := range terms {
+		if b := t.post[tid][slot]; b != nil {
+			b.Remove(id)
+		}
+		if s := stems[i]; s != 0 {
+			if b := t.post[s][slot]; b != nil {
+				b.Remove(id)
+			}
+		}
+	}
+}
+
+func (t *textIndex) bitmap(tid uint32, slot int) *roaring.Bitmap {
+	b := t.post[tid][slot]
+	if b == nil {
+		b = roaring.New()
+		t.post[tid][slot] = b
+	}
+	return b
+}
+
+// postings returns the documents holding term w in any of the text slots in mask (nil mask:
+// all), or nil.
+func (t *textIndex) postings(w string, mask []bool) *roaring.Bitmap {
+	tid, ok := t.terms[w]
+	if !ok {
+		return nil
+	}
+	var out *roaring.Bitmap
+	for slot, b := range t.post[tid] {
+		if b == nil || b.IsEmpty() || (mask != nil && !mask[slot]) {
+			continue
+		}
+		if out == nil {
+			out = b.Clone()
+		} else {
+			out.Or(b)
+		}
+	}
+	return out
+}
+
+// liveTerms calls fn with every word some document still holds.
+func (t *textIndex) liveTerms(fn func(w string)) {
+	for tid, bs := range t.post {
+		if tid == 0 || strings.HasPrefix(t.words[tid], stemMarker) {
+			continue
+		}
+		for _, b := range bs {
+			if b != nil && !b.IsEmpty() {
+				fn(t.words[tid])
+				break
+			}
+		}
+	}
+}
+
+// tagIndex maps each tag value of one TAG field to its documents.
+type tagIndex struct {
+	vals map[string]*roaring.Bitmap
+}
+
+func newTagIndex() tagIndex { return tagIndex{vals: make(map[string]*roaring.Bitmap)} }
+
+func (t tagIndex) add(id uint32, vs []string) {
+	for _, v := range vs {
+		b := t.vals[v]
+		if b == nil {
+			b = roaring.New()
+			t.vals[strings.Clone(v)] = b
+		}
+		b.Add(id)
+	}
+}
+
+func (t tagIndex) remove(id uint32, vs []string) {
+	for _, v := range vs {
+		if b := t.vals[v]; b != nil {
+			b.Remove(id)
+			if b.IsEmpty() {
+				delete(t.vals, v)
+			}
+		}
+	}
+}
+
+// numEntry is one value of a NUMERIC field: ordered by value, then document.
+type numEntry struct {
+	v  float64
+	id uint32
+}
+
+// numIndex keeps one NUMERIC field's values in order, for ranges and SORTBY.
+type numIndex struct {
+	tree *btree.BTreeG[numEntry]
+}
+
+func newNumIndex() numIndex {
+	return numIndex{btree.NewBTreeG(func(a, b numEntry) bool {
+		if a.v != b.v {
+			return a.v < b.v
+		}
+		return a.id < b.id
+	})}
+}
+
+func (n numIndex) add(id uint32, vs []float64) {
+	for _, v := range vs {
+		n.tree.Set(numEntry{v, id})
+	}
+}
+
+func (n numIndex) remove(id uint32, vs []float64) {
+	for _, v := range vs {
+		n.tree.Delete(numEntry{v, id})
+	}
+}
+
+// rng returns the documents with a value in [lo, hi], each bound exclusive if asked.
+func (n numIndex) rng(lo, hi float64, loEx, hiEx bool) *roaring.Bitmap {
+	out := roaring.New()
+	n.tree.Ascend(numEntry{lo, 0}, func(e numEntry) bool {
+		if e.v > hi || (hiEx && e.v == hi) {
+			return false
+		}
+		if !(loEx && e.v == lo) {
+			out.Add(e.id)
+		}
+		return true
+	})
+	return out
+}
+
+// geoIndex keeps the points of one GEO field.
+type geoIndex struct {
+	pts  map[uint32][][2]float64
+	docs *roaring.Bitmap
+}
+
+func newGeoIndex() geoIndex {
+	return geoIndex{pts: make(map[uint32][][2]float64), docs: roaring.New()}
+}
+
+func (g geoIndex) add(id uint32, vs [][2]float64) {
+	if len(vs) == 0 {
+		return
+	}
+	g.pts[id] = vs
+	g.docs.Add(id)
+}
+
+func (g geoIndex) remove(id uint32, _ [][2]float64) {
+	delete(g.pts, id)
+	g.docs.Remove(id)
+}
+
+// within returns the documents with a point within radius metres of (lon, lat).
+func (g geoIndex) within(lon, lat, radius float64) *roaring.Bitmap {
+	out := roaring.New()
+	for id, pts := range g.pts {
+		for _, pt := range pts {
+			if haversine(lon, lat, pt[0], pt[1]) <= radius {
+				out.Add(id)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// haversine is the great-circle distance in metres, on Redis' earth radius.
+func haversine(lon1, lat1, lon2, lat2 float64) float64 {
+	const r = 6372797.560856
+	rad := math.Pi / 180
+	dlat := (lat2 - lat1) * rad
+	dlon := (lon2 - lon1) * rad
+	a := math.Sin(dlat/2)*math.Sin(dlat/2) +
+		math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlon/2)*math.Sin(dlon/2)
+	return 2 * r * math.Asin(math.Sqrt(a))
+}

@@ -1,0 +1,250 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"darner/engine"
+)
+
+// Registry holds the indexes of one store. It is the store's observer: every change to a
+// key in database 0 (the only one RediSearch indexes) reaches each index's part on the
+// key's shard, under that shard's write lock.
+type Registry struct {
+	store *engine.Store
+
+	mu     sync.Mutex // protects byName; never held while taking a shard lock
+	byName map[string]*Index
+	// list is byName's values, replaced whole on every change, so that Observe, which runs
+	// on every write, reads it without a lock.
+	list atomic.Pointer[[]*Index]
+
+	// DefaultDialect is the dialect of a query that names none.
+	DefaultDialect atomic.Int32
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // background index builds
+}
+
+// Index is one FT.CREATE'd index: its definition and one part per shard.
+type Index struct {
+	Def     *Def
+	parts   []*part
+	created time.Time
+
+	// scanning is set while the initial scan over existing keys runs; scanned counts the
+	// shards it has finished.
+	scanning atomic.Bool
+	scanned  atomic.Int32
+	dropped  atomic.Bool
+	uses     atomic.Int64
+	dialects [5]atomic.Int64 // queries per dialect, for FT.INFO
+}
+
+// Errors of registry operations; their texts are RediSearch's replies.
+var (
+	ErrExists   = errors.New("Index already exists")
+	ErrNotFound = errors.New("Unknown index name")
+)
+
+// NewRegistry makes the registry of store and registers it as the store's observer.
+func NewRegistry(store *engine.Store) *Registry {
+	r := &Registry{store: store, byName: make(map[string]*Index)}
+	r.DefaultDialect.Store(1)
+	r.ctx, r.cancel = context.WithCancel(context.Background())
+	r.list.Store(&[]*Index{})
+	store.AddObserver(r)
+	return r
+}
+
+// Close stops background index builds and waits for them.
+func (r *Registry) Close() {
+	r.cancel()
+	r.wg.Wait()
+}
+
+// Create adds an index and starts indexing the keys that already exist, in the background.
+func (r *Registry) Create(def *Def) error {
+	r.mu.Lock()
+	if _, ok := r.byName[def.Name]; ok {
+		r.mu.Unlock()
+		return ErrExists
+	}
+	idx := &Index{Def: def, created: time.Now()}
+	for range r.store.Shards() {
+		idx.parts = append(idx.parts, newPart(def))
+	}
+	r.byName[def.Name] = idx
+	r.publish()
+	if !def.SkipScan {
+		idx.scanning.Store(true)
+		r.wg.Add(1)
+		go r.scan(idx)
+	}
+	r.mu.Unlock()
+	return nil
+}
+
+// publish rebuilds list from byName; r.mu must be held.
+func (r *Registry) publish() {
+	l := make([]*Index, 0, len(r.byName))
+	for _, idx := range r.byName {
+		l = append(l, idx)
+	}
+	slices.SortFunc(l, func(a, b *Index) int { return a.created.Compare(b.created) })
+	r.list.Store(&l)
+}
+
+// Get returns the index called name, or nil.
+func (r *Registry) Get(name string) *Index {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.byName[name]
+}
+
+// Names lists the indexes, oldest first.
+func (r *Registry) Names() []string {
+	l := *r.list.Load()
+	out := make([]string, len(l))
+	for i, idx := range l {
+		out[i] = idx.Def.Name
+	}
+	return out
+}
+
+// Drop removes an index. With deleteDocs (FT.DROPINDEX … DD) the keys it indexed are
+// deleted too, through tx, which must hold every shard for writing.
+func (r *Registry) Drop(tx *engine.Tx, name string, deleteDocs bool) error {
+	r.mu.Lock()
+	idx := r.byName[name]
+	if idx == nil {
+		r.mu.Unlock()
+		return ErrNotFound
+	}
+	delete(r.byName, name)
+	r.publish()
+	idx.dropped.Store(true)
+	r.mu.Unlock()
+	if deleteDocs {
+		for id, p := range idx.parts {
+			v := tx.ShardView(0, id)
+			for key := range p.ids {
+				v.Delete(key)
+			}
+		}
+	}
+	return nil
+}
+
+// Observe implements engine.Observer.
+func (r *Registry) Observe(shard int, ev engine.Event) {
+	if ev.DB != 0 {
+		return
+	}
+	l := *r.list.Load()
+	if len(l) == 0 {
+		return
+	}
+	if ev.Kind == engine.EventFlush {
+		// As RediSearch, flushing the database drops its indexes.
+		r.dropAll()
+		return
+	}
+	for _, idx := range l {
+		p := idx.parts[shard]
+		switch ev.Kind {
+		case engine.EventWrite:
+			p.update(ev.Key, ev.Object)
+		case engine.EventDelete, engine.EventExpire:
+			p.remove(ev.Key)
+		}
+	}
+}
+
+func (r *Registry) dropAll() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, idx := range r.byName {
+		idx.dropped.Store(true)
+	}
+	clear(r.byName)
+	r.publish()
+}
+
+// scanSlice is how many keys the initial scan indexes per hold of a shard's lock.
+const scanSlice = 256
+
+// scan indexes the keys that existed before the index, one shard and one slice at a time,
+// so writers wait at most one slice. A key written meanwhile is indexed by Observe as well;
+// indexing a key twice gives the same result as once.
+func (r *Registry) scan(idx *Index) {
+	defer r.wg.Done()
+	defer idx.scanning.Store(false)
+	for id, p := range idx.parts {
+		var cursor uint64
+		for {
+			if idx.dropped.Load() || r.ctx.Err() != nil {
+				return
+			}
+			tx := r.store.BeginShard(id, true)
+			v := tx.ShardView(0, id)
+			for n := 0; n < scanSlice; n++ {
+				cursor = v.Scan(cursor, func(key string, o *engine.Object) {
+					p.update(key, o)
+				})
+				if cursor == 0 {
+					break
+				}
+			}
+			tx.End()
+			if cursor == 0 {
+				break
+			}
+		}
+		idx.scanned.Add(1)
+	}
+}
+
+// Indexing reports whether the initial scan is running, and the fraction done.
+func (idx *Index) Indexing() (bool, float64) {
+	if !idx.scanning.Load() {
+		return false, 1
+	}
+	return true, float64(idx.scanned.Load()) / float64(len(idx.parts))
+}
+
+// Stats are an index's counters for FT.INFO.
+type Stats struct {
+	Docs     int64
+	MaxDocID int64
+	Terms    int64
+	Records  int64
+	Failures int64
+	Uses     int64
+	Dialects [4]int64
+}
+
+// Stats adds up the parts' counters; tx must hold every shard.
+func (idx *Index) Stats(tx *engine.Tx) Stats {
+	var s Stats
+	terms := map[string]bool{} // a word held in several shards counts once
+	for id, p := range idx.parts {
+		_ = tx.ShardView(0, id) // asserts that tx holds the shard
+		s.Docs += int64(p.numDocs())
+		s.MaxDocID += int64(len(p.docs))
+		p.text.liveTerms(func(w string) { terms[w] = true })
+		s.Records += p.records
+		s.Failures += p.failures
+	}
+	s.Terms = int64(len(terms))
+	s.Uses = idx.uses.Load()
+	for d := 1; d <= 4; d++ {
+		s.Dialects[d-1] = idx.dialects[d].Load()
+	}
+	return s
+}

@@ -1,0 +1,99 @@
+package search
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseCreate(t *testing.T) {
+	d, err := ParseCreate("idx", strings.Fields(
+		"ON JSON PREFIX 2 a: b: LANGUAGE German SCORE 0.5 STOPWORDS 2 Foo bar NOOFFSETS SCHEMA "+
+			"$.title AS title TEXT NOSTEM WEIGHT 2 SORTABLE "+
+			"$.tags[*] AS tags TAG SEPARATOR | CASESENSITIVE "+
+			"$.n AS n NUMERIC SORTABLE INDEXMISSING "+
+			"$.loc AS loc GEO NOINDEX "+
+			"length($.comments) AS num_comments NUMERIC"))
+	require.NoError(t, err)
+	assert.Equal(t, OnJSON, d.On)
+	assert.Equal(t, []string{"a:", "b:"}, d.Prefixes)
+	assert.Equal(t, "german", d.Language)
+	assert.Equal(t, 0.5, d.Score)
+	assert.Equal(t, []string{"foo", "bar"}, d.StopWords)
+	assert.True(t, d.IsStopWord("foo"))
+	assert.False(t, d.IsStopWord("the"), "custom stop words replace the default list")
+	assert.True(t, d.NoOffsets)
+	require.Len(t, d.Fields, 5)
+	title := d.Field("title")
+	assert.Equal(t, "$.title", title.Path)
+	assert.True(t, title.NoStem && title.Sortable)
+	assert.Equal(t, 2.0, title.Weight)
+	tags := d.Field("tags")
+	assert.Equal(t, byte('|'), tags.Separator)
+	assert.True(t, tags.CaseSensitive)
+	n := d.Field("n")
+	assert.True(t, n.Sortable && n.UNF && n.IndexMissing, "a sortable NUMERIC reports UNF")
+	assert.True(t, d.Field("loc").NoIndex)
+	assert.Equal(t, "length", d.Field("num_comments").json.fn)
+}
+
+func TestParseCreateDefaults(t *testing.T) {
+	d, err := ParseCreate("cities", strings.Fields("PREFIX 1 city: SCHEMA name TEXT population NUMERIC SORTABLE continent TAG"))
+	require.NoError(t, err)
+	assert.Equal(t, OnHash, d.On)
+	assert.Equal(t, 1.0, d.Score)
+	assert.Nil(t, d.StopWords)
+	assert.True(t, d.IsStopWord("the"))
+	assert.Equal(t, byte(','), d.Field("continent").Separator)
+	assert.Equal(t, 1.0, d.Field("name").Weight)
+	assert.True(t, d.matches("city:1"))
+	assert.False(t, d.matches("town:1"))
+}
+
+func TestParseCreateErrors(t *testing.T) {
+	for _, tc := range []struct{ args, err string }{
+		{"PREFIX 1 a:", "No schema found"},
+		{"SCHEMA", "Fields arguments are missing"},
+		{"ON XML SCHEMA a TEXT", "Unknown index type `XML`"},
+		{"PREFIX 3 a: SCHEMA", "Bad arguments for PREFIX: Not enough arguments"},
+		{"PREFIX x SCHEMA a TEXT", "Bad arguments for PREFIX: Could not parse argument count"},
+		{"BOGUS SCHEMA a TEXT", "Unknown argument `BOGUS`"},
+		{"SCHEMA a BLOB", "Invalid field type for field `a`"},
+		{"SCHEMA a", "Field `a` does not have a type"},
+		{"SCHEMA a TEXT a TAG", "Duplicate field in schema - a"},
+		{"SCHEMA a NUMERIC NOSTEM", "Field `a`: option NOSTEM does not apply to NUMERIC fields"},
+		{"SCHEMA a TAG SEPARATOR ab", "Tag separator must be a single character. Got `ab`"},
+		{"SCHEMA v VECTOR FLAT 6 TYPE FLOAT32 DIM 2 DISTANCE_METRIC L2", "Field `v`: VECTOR fields are not supported by darner yet"},
+		{"LANGUAGE klingon SCHEMA a TEXT", "Invalid language"},
+		{"SCORE 2 SCHEMA a TEXT", "Invalid score"},
+		{"TEMPORARY 10 SCHEMA a TEXT", "FT.CREATE option TEMPORARY is not supported by darner yet"},
+		{"ON JSON SCHEMA $[ AS a TEXT", "Invalid JSONPath '$[' in attribute 'a' in index 'i'"},
+	} {
+		t.Run(tc.args, func(t *testing.T) {
+			_, err := ParseCreate("i", strings.Fields(tc.args))
+			require.Error(t, err)
+			assert.Equal(t, tc.err, err.Error())
+		})
+	}
+}
+
+func FuzzParseCreate(f *testing.F) {
+	for _, s := range []string{
+		"ON JSON PREFIX 1 a: SCHEMA $.t AS t TEXT SORTABLE $.g AS g TAG SEPARATOR ;",
+		"STOPWORDS 0 SCHEMA a NUMERIC b GEO c TEXT WEIGHT 3 NOSTEM",
+		"SCHEMA a TAG CASESENSITIVE WITHSUFFIXTRIE INDEXEMPTY INDEXMISSING",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseCreate("i", strings.Fields(s))
+		if err == nil {
+			require.NotEmpty(t, d.Fields)
+			for _, fd := range d.Fields {
+				require.Same(t, fd, d.Field(fd.Name))
+			}
+		}
+	})
+}

@@ -1,0 +1,480 @@
+package search
+
+import (
+	"cmp"
+	"container/heap"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"darner/engine"
+	"darner/search/query"
+)
+
+// Request is a parsed FT.SEARCH.
+type Request struct {
+	Query       string
+	Dialect     int
+	Params      map[string]string
+	Verbatim    bool
+	NoStopWords bool
+	InKeys      []string
+	InFields    []string
+	Filters     []NumericFilter
+	GeoFilters  []GeoFilter
+	SortBy      string
+	SortDesc    bool
+	Offset      int
+	Limit       int
+	Scorer      string // BM25STD (the default) or TFIDF
+	Slop        *int
+	InOrder     bool
+	Language    string
+}
+
+// NumericFilter is a FILTER clause.
+type NumericFilter struct {
+	Field        string
+	Min, Max     float64
+	MinExclusive bool
+	MaxExclusive bool
+}
+
+// GeoFilter is a GEOFILTER clause; Radius is in metres.
+type GeoFilter struct {
+	Field    string
+	Lon, Lat float64
+	Radius   float64
+}
+
+func (r *Request) language(def *Def) string {
+	if r.Language != "" {
+		return strings.ToLower(r.Language)
+	}
+	return def.Language
+}
+
+// SortValue is a document's value of the SORTBY field.
+type SortValue struct {
+	Num     float64
+	Str     string
+	IsNum   bool
+	Missing bool
+}
+
+// Hit is one document of a result.
+type Hit struct {
+	Key   string
+	Score float64
+	Sort  SortValue
+}
+
+// Result is a search's answer: the total number of matches and the requested page.
+type Result struct {
+	Total int64
+	Hits  []Hit
+}
+
+// partStats are what one part contributes to the scoring statistics.
+type partStats struct {
+	docs     int64
+	totalLen int64
+	dfs      []int64
+}
+
+// partResult is one part's share of the answer.
+type partResult struct {
+	total int64
+	hits  []Hit
+	err   error
+}
+
+// Search runs req over idx: every part is searched in parallel, each returning its best
+// offset+limit hits and its match count; the hits are merged and paged here. Scores use the
+// statistics of the whole index (gathered between the match and the scoring step of the
+// parts), so no result depends on the number of shards. tx must hold every shard (read or
+// write): the caller's command locks them all, so a search inside MULTI/EXEC takes no lock
+// of its own.
+func (r *Registry) Search(tx *engine.Tx, idx *Index, req *Request) (*Result, error) {
+	if req.Dialect == 0 {
+		req.Dialect = int(r.DefaultDialect.Load())
+	}
+	idx.uses.Add(1)
+	if req.Dialect >= 1 && req.Dialect <= 4 {
+		idx.dialects[req.Dialect].Add(1)
+	}
+	opts := query.Options{Dialect: req.Dialect, Params: req.Params}
+	if !req.NoStopWords {
+		opts.IsStopWord = idx.Def.IsStopWord
+	}
+	ast, err := query.Parse(req.Query, opts)
+	if err != nil {
+		return nil, err
+	}
+	ast = applySlop(ast, req)
+	if req.SortBy != "" && idx.Def.Field(req.SortBy) == nil {
+		return nil, QueryError("Property `" + req.SortBy + "` not loaded nor in schema")
+	}
+
+	n := len(idx.parts)
+	stats := make([]partStats, n)
+	results := make([]partResult, n)
+	var matched, done sync.WaitGroup
+	matched.Add(n)
+	done.Add(n)
+	ready := make(chan struct{})
+	var global scoring
+	for i, p := range idx.parts {
+		go func() {
+			defer done.Done()
+			results[i] = searchPart(tx.ShardView(0, i), p, req, ast, &stats[i], &matched, ready, &global)
+		}()
+	}
+	matched.Wait()
+	global = sumStats(stats)
+	close(ready)
+	done.Wait()
+
+	res := &Result{}
+	var all []Hit
+	for _, pr := range results {
+		if pr.err != nil {
+			return nil, pr.err
+		}
+		res.Total += pr.total
+		all = append(all, pr.hits...)
+	}
+	less := hitLess(req)
+	slices.SortFunc(all, func(a, b Hit) int {
+		if less(a, b) {
+			return -1
+		}
+		if less(b, a) {
+			return 1
+		}
+		return 0
+	})
+	if req.Offset < len(all) {
+		all = all[req.Offset:]
+		res.Hits = all[:min(req.Limit, len(all))]
+	}
+	return res, nil
+}
+
+// scoring is the index-wide statistics a score needs.
+type scoring struct {
+	docs   int64
+	avgLen float64
+	dfs    []int64
+}
+
+func sumStats(stats []partStats) scoring {
+	var g scoring
+	var total int64
+	for _, s := range stats {
+		g.docs += s.docs
+		total += s.totalLen
+		if g.dfs == nil {
+			g.dfs = make([]int64, len(s.dfs))
+		}
+		for i, df := range s.dfs {
+			if i < len(g.dfs) {
+				g.dfs[i] += df
+			}
+		}
+	}
+	if g.docs > 0 {
+		g.avgLen = float64(total) / float64(g.docs)
+	}
+	return g
+}
+
+// searchPart matches req on one part, reports its statistics, waits for the index-wide
+// ones, then scores and keeps its best Offset+Limit hits. v is database 0 of the part's
+// shard, whose lock the caller holds throughout.
+func searchPart(v engine.View, p *part, req *Request, ast query.Node, st *partStats,
+	matched *sync.WaitGroup, ready <-chan struct{}, global *scoring) partResult {
+	e := newEvaluator(p, req)
+	m := e.eval(ast)
+	if e.fieldErr == nil {
+		e.applyFilters(m)
+	}
+	st.docs, st.totalLen = int64(p.numDocs()), p.totalLen
+	for _, l := range e.leaves {
+		st.dfs = append(st.dfs, l.df)
+	}
+	matched.Done()
+	<-ready
+	if e.fieldErr != nil {
+		return partResult{err: e.fieldErr}
+	}
+	res := partResult{total: int64(m.GetCardinality())}
+	want := req.Offset + req.Limit
+	if want == 0 || m.IsEmpty() {
+		return res
+	}
+	var sortField *Field
+	if req.SortBy != "" {
+		sortField = p.def.Field(req.SortBy)
+	}
+	top := newTopN(want, hitLess(req))
+	it := m.Iterator()
+	for it.HasNext() {
+		did := it.Next()
+		d := &p.docs[did]
+		h := Hit{Key: d.key}
+		if sortField != nil {
+			h.Sort = p.sortValue(v, did, sortField)
+		} else {
+			h.Score = e.score(did, global, req)
+		}
+		top.offer(h)
+	}
+	res.hits = top.sorted()
+	if sortField != nil && len(e.leaves) > 0 {
+		// Scores are only reported (WITHSCORES); work them out for the kept hits alone.
+		for i := range res.hits {
+			res.hits[i].Score = e.score(p.ids[res.hits[i].Key], global, req)
+		}
+	}
+	return res
+}
+
+// applyFilters narrows m by FILTER, GEOFILTER and INKEYS.
+func (e *evaluator) applyFilters(m *roaring.Bitmap) {
+	for _, f := range e.req.Filters {
+		fd := e.typed(f.Field, Numeric)
+		if fd == nil {
+			m.Clear()
+			continue
+		}
+		m.And(e.p.nums[fd.slot].rng(f.Min, f.Max, f.MinExclusive, f.MaxExclusive))
+	}
+	for _, g := range e.req.GeoFilters {
+		fd := e.typed(g.Field, Geo)
+		if fd == nil {
+			m.Clear()
+			continue
+		}
+		m.And(e.p.geos[fd.slot].within(g.Lon, g.Lat, g.Radius))
+	}
+	if e.req.InKeys != nil {
+		keep := roaring.New()
+		for _, k := range e.req.InKeys {
+			if id, ok := e.p.ids[k]; ok {
+				keep.Add(id)
+			}
+		}
+		m.And(keep)
+	}
+}
+
+// score is the document's relevance: the sum over the query's scoring clauses of BM25
+// (Redis 8's default BM25STD) or TF-IDF, times the document's score.
+func (e *evaluator) score(did uint32, g *scoring, req *Request) float64 {
+	d := &e.p.docs[did]
+	if len(e.leaves) == 0 {
+		return d.score
+	}
+	const k1, b = 1.2, 0.75
+	total := 0.0
+	for i, l := range e.leaves {
+		if l.negated || len(l.terms) == 0 {
+			continue
+		}
+		tf := e.p.termFreq(d, l)
+		if tf == 0 {
+			continue
+		}
+		df := float64(g.dfs[i])
+		n := float64(g.docs)
+		switch strings.ToUpper(req.Scorer) {
+		case "TFIDF":
+			idf := math.Log2(1 + n/math.Max(df, 1))
+			total += l.weight * tf * idf
+		default:
+			idf := math.Log(1 + (n-df+0.5)/(df+0.5))
+			norm := 1 - b + b*float64(d.len)/math.Max(g.avgLen, 1)
+			total += l.weight * idf * tf * (k1 + 1) / (tf + k1*norm)
+		}
+	}
+	return total * d.score
+}
+
+// termFreq counts, weighted by field, the tokens of d that the leaf matched.
+func (p *part) termFreq(d *doc, l *leaf) float64 {
+	tf := 0.0
+	for slot, toks := range d.text {
+		if l.mask != nil && !l.mask[slot] {
+			continue
+		}
+		n := 0
+		stems := d.stems[slot]
+		for i, t := range toks {
+			if l.terms[t] || (stems[i] != 0 && l.terms[stems[i]]) {
+				n++
+			}
+		}
+		if n > 0 {
+			tf += float64(n) * p.def.textWeight(slot)
+		}
+	}
+	return tf
+}
+
+// textWeight is the WEIGHT of the text field in slot.
+func (d *Def) textWeight(slot int) float64 {
+	for _, f := range d.Fields {
+		if f.Type == Text && f.slot == slot {
+			return f.Weight
+		}
+	}
+	return 1
+}
+
+// sortValue reads a document's value of field f for SORTBY.
+func (p *part) sortValue(v engine.View, did uint32, f *Field) SortValue {
+	d := &p.docs[did]
+	if f.Type == Numeric && !f.NoIndex {
+		if ns := d.nums[f.slot]; len(ns) > 0 {
+			return SortValue{Num: ns[0], IsNum: true}
+		}
+		return SortValue{Missing: true}
+	}
+	src := p.def.source(v.Get(d.key))
+	if src == nil {
+		return SortValue{Missing: true}
+	}
+	vs := src.values(f)
+	if len(vs) == 0 {
+		return SortValue{Missing: true}
+	}
+	if f.Type == Numeric {
+		if x, ok := parseFloat(vs[0]); ok {
+			return SortValue{Num: x, IsNum: true}
+		}
+		return SortValue{Missing: true}
+	}
+	s := vs[0]
+	if !f.UNF {
+		s = strings.ToLower(s)
+	}
+	return SortValue{Str: s}
+}
+
+// hitLess orders hits as the reply lists them: by the SORTBY value (documents without one
+// last), else by score, highest first; ties by key, so that the order never depends on
+// which shard holds what.
+func hitLess(req *Request) func(a, b Hit) bool {
+	if req.SortBy != "" {
+		return func(a, b Hit) bool {
+			if a.Sort.Missing != b.Sort.Missing {
+				return b.Sort.Missing
+			}
+			if c := compareSort(a.Sort, b.Sort); c != 0 {
+				if req.SortDesc {
+					return c > 0
+				}
+				return c < 0
+			}
+			return a.Key < b.Key
+		}
+	}
+	return func(a, b Hit) bool {
+		if a.Score != b.Score {
+			return a.Score > b.Score
+		}
+		return a.Key < b.Key
+	}
+}
+
+func compareSort(a, b SortValue) int {
+	if a.IsNum && b.IsNum {
+		return cmp.Compare(a.Num, b.Num)
+	}
+	if a.IsNum != b.IsNum {
+		if a.IsNum {
+			return -1
+		}
+		return 1
+	}
+	return strings.Compare(a.Str, b.Str)
+}
+
+// applySlop turns a plain run of words into a phrase when SLOP or INORDER asks for their
+// proximity.
+func applySlop(n query.Node, req *Request) query.Node {
+	if req.Slop == nil && !req.InOrder {
+		return n
+	}
+	in, ok := n.(*query.Intersect)
+	if !ok || len(in.Children) < 2 {
+		return n
+	}
+	ph := &query.Phrase{P: in.P, Attrs: in.Attrs}
+	for _, c := range in.Children {
+		t, ok := c.(*query.Term)
+		if !ok {
+			return n
+		}
+		ph.Terms = append(ph.Terms, t.Text)
+	}
+	slop := -1
+	if req.Slop != nil {
+		slop = *req.Slop
+	}
+	if slop < 0 {
+		slop = math.MaxInt32
+	}
+	inorder := req.InOrder
+	ph.Attrs.Slop, ph.Attrs.InOrder = &slop, &inorder
+	return ph
+}
+
+// topN keeps the n best hits offered.
+type topN struct {
+	n    int
+	less func(a, b Hit) bool
+	h    []Hit // a heap whose root is the worst kept hit
+}
+
+func newTopN(n int, less func(a, b Hit) bool) *topN { return &topN{n: n, less: less} }
+
+func (t *topN) Len() int           { return len(t.h) }
+func (t *topN) Less(i, j int) bool { return t.less(t.h[j], t.h[i]) }
+func (t *topN) Swap(i, j int)      { t.h[i], t.h[j] = t.h[j], t.h[i] }
+func (t *topN) Push(x any)         { t.h = append(t.h, x.(Hit)) }
+func (t *topN) Pop() any {
+	x := t.h[len(t.h)-1]
+	t.h = t.h[:len(t.h)-1]
+	return x
+}
+
+func (t *topN) offer(h Hit) {
+	if len(t.h) < t.n {
+		heap.Push(t, h)
+		return
+	}
+	if t.less(h, t.h[0]) {
+		t.h[0] = h
+		heap.Fix(t, 0)
+	}
+}
+
+// sorted returns the kept hits, best first.
+func (t *topN) sorted() []Hit {
+	out := slices.Clone(t.h)
+	slices.SortFunc(out, func(a, b Hit) int {
+		if t.less(a, b) {
+			return -1
+		}
+		if t.less(b, a) {
+			return 1
+		}
+		return 0
+	})
+	return out
+}

@@ -1,0 +1,163 @@
+package search
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"darner/engine"
+	"darner/jsonpath"
+)
+
+// source reads field values out of one stored document.
+type source interface {
+	// values returns f's values as strings (numbers formatted), or nil when the document
+	// lacks the field. A JSON array yields one value per element. err marks a value that
+	// no field type can index (a JSON object where a scalar belongs).
+	values(f *Field) []string
+}
+
+// source returns a reader of o's fields when o is of the index's document type, else nil.
+func (d *Def) source(o *engine.Object) source {
+	if o == nil {
+		return nil
+	}
+	switch v := o.Value.(type) {
+	case *engine.Hash:
+		if d.On == OnHash {
+			return hashSource{v}
+		}
+	case *engine.JSON:
+		if d.On == OnJSON {
+			return jsonSource{v.Root}
+		}
+	}
+	return nil
+}
+
+type hashSource struct{ h *engine.Hash }
+
+func (s hashSource) values(f *Field) []string {
+	b, ok := s.h.Get(f.Path)
+	if !ok {
+		return nil
+	}
+	return []string{string(b)}
+}
+
+type jsonSource struct{ root any }
+
+// unindexable stands for a JSON value no field can index; analyseField fails the document.
+const unindexable = "\x00unindexable"
+
+func (s jsonSource) values(f *Field) []string {
+	jf := f.json
+	if jf == nil {
+		return nil
+	}
+	matches := jf.path.Get(s.root)
+	switch jf.fn {
+	case "length":
+		if len(matches) == 0 {
+			return nil
+		}
+		switch v := matches[0].(type) {
+		case *jsonpath.Array:
+			return []string{strconv.Itoa(v.Len())}
+		case *jsonpath.Object:
+			return []string{strconv.Itoa(v.Len())}
+		case string:
+			return []string{strconv.Itoa(len(v))}
+		}
+		return nil
+	case "max":
+		best, found := math.Inf(-1), false
+		for _, m := range matches {
+			if x, ok := jsonNumber(m); ok && x > best {
+				best, found = x, true
+			}
+		}
+		if !found {
+			return nil
+		}
+		return []string{formatNumber(best)}
+	}
+	var out []string
+	for _, m := range matches {
+		out = appendJSONValue(out, m)
+	}
+	return out
+}
+
+// appendJSONValue appends a match's scalar values: an array contributes its elements.
+func appendJSONValue(out []string, v any) []string {
+	switch x := v.(type) {
+	case nil:
+		return out
+	case string:
+		return append(out, x)
+	case bool:
+		return append(out, strconv.FormatBool(x))
+	case int64, float64:
+		n, _ := jsonNumber(x)
+		return append(out, formatNumber(n))
+	case *jsonpath.Array:
+		if out == nil {
+			out = make([]string, 0, x.Len())
+		}
+		for i := range x.Len() {
+			switch e := x.At(i).(type) {
+			case *jsonpath.Array, *jsonpath.Object:
+				out = append(out, unindexable)
+			default:
+				out = appendJSONValue(out, e)
+			}
+		}
+		return out
+	}
+	return append(out, unindexable)
+}
+
+func jsonNumber(v any) (float64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return float64(x), true
+	case float64:
+		return x, true
+	}
+	return 0, false
+}
+
+func formatNumber(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// parseFloat reads a number as RediSearch accepts it in a NUMERIC field.
+func parseFloat(s string) (float64, bool) {
+	s = strings.TrimSpace(s)
+	switch strings.ToLower(s) {
+	case "inf", "+inf":
+		return math.Inf(1), true
+	case "-inf":
+		return math.Inf(-1), true
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) {
+		return 0, false
+	}
+	return f, true
+}
+
+// scoreFieldPath and languageFieldPath compile SCORE_FIELD / LANGUAGE_FIELD for JSON
+// indexes, where they name a path.
+func scoreFieldPath(d *Def) *jsonField    { return optionPath(d, d.ScoreField) }
+func languageFieldPath(d *Def) *jsonField { return optionPath(d, d.LanguageField) }
+
+func optionPath(d *Def, p string) *jsonField {
+	if d.On != OnJSON {
+		return nil
+	}
+	jf, err := compileJSONField(p)
+	if err != nil {
+		return nil
+	}
+	return jf
+}

@@ -1,0 +1,203 @@
+package server
+
+import (
+	"strconv"
+
+	"darner/engine"
+	"darner/jsonpath"
+	"darner/search"
+)
+
+// writeSearchReply writes FT.SEARCH's answer: in RESP2 an array of the total, then per hit
+// its key, score, sort key and fields as asked; in RESP3 Redis 8's map (attributes, format,
+// results, total_results, warning), one map per hit.
+func writeSearchReply(c *Ctx, idx *search.Index, sa *searchArgs, res *search.Result) {
+	w := c.W
+	withFields := !sa.noContent && (sa.returns == nil || len(sa.returns) > 0)
+	if w.RESP3() {
+		w.Map(5)
+		w.BulkString("attributes")
+		w.Array(0)
+		w.BulkString("format")
+		w.Simple("STRING")
+		w.BulkString("results")
+		w.Array(len(res.Hits))
+		for _, h := range res.Hits {
+			n := 2 // id, values
+			if sa.withScores {
+				n++
+			}
+			if sa.sortKeys {
+				n++
+			}
+			if withFields {
+				n++
+			}
+			w.Map(n)
+			w.BulkString("id")
+			w.BulkString(h.Key)
+			if sa.withScores {
+				w.BulkString("score")
+				w.Double(h.Score)
+			}
+			if sa.sortKeys {
+				w.BulkString("sortkey")
+				writeSortKey(w, h.Sort)
+			}
+			if withFields {
+				w.BulkString("extra_attributes")
+				fields := loadFields(c, idx, sa, h.Key)
+				w.Map(len(fields) / 2)
+				for _, f := range fields {
+					w.BulkString(f)
+				}
+			}
+			w.BulkString("values")
+			w.Array(0)
+		}
+		w.BulkString("total_results")
+		w.Int(res.Total)
+		w.BulkString("warning")
+		w.Array(0)
+		return
+	}
+	per := 1
+	if sa.withScores {
+		per++
+	}
+	if sa.sortKeys {
+		per++
+	}
+	if withFields {
+		per++
+	}
+	w.Array(1 + per*len(res.Hits))
+	w.Int(res.Total)
+	for _, h := range res.Hits {
+		w.BulkString(h.Key)
+		if sa.withScores {
+			w.Double(h.Score)
+		}
+		if sa.sortKeys {
+			writeSortKey(w, h.Sort)
+		}
+		if withFields {
+			fields := loadFields(c, idx, sa, h.Key)
+			w.Array(len(fields))
+			for _, f := range fields {
+				w.BulkString(f)
+			}
+		}
+	}
+}
+
+// writeSortKey writes a hit's sort key as RediSearch does: "#" and the number, or "$" and
+// the string, or null.
+func writeSortKey(w *Writer, v search.SortValue) {
+	switch {
+	case v.Missing:
+		w.Null()
+	case v.IsNum:
+		w.BulkString("#" + strconv.FormatFloat(v.Num, 'g', 17, 64))
+	default:
+		w.BulkString("$" + v.Str)
+	}
+}
+
+// loadFields reads what the reply shows of a document, as name, value pairs: the RETURN
+// list, or the whole document (a hash's fields; a JSON document as its "$"). The SORTBY
+// field comes first, as RediSearch lists it.
+func loadFields(c *Ctx, idx *search.Index, sa *searchArgs, key string) []string {
+	o := c.tx.View(0, []byte(key)).Get(key)
+	if o == nil {
+		return nil
+	}
+	def := idx.Def
+	var out []string
+	if sa.returns == nil {
+		switch v := o.Value.(type) {
+		case *engine.Hash:
+			v.Range(func(f string, val []byte) bool {
+				out = append(out, f, string(val))
+				return true
+			})
+		case *engine.JSON:
+			out = append(out, "$", string(jsonpath.Serialize(v.Root)))
+		}
+	} else {
+		for _, rf := range sa.returns {
+			if val, ok := returnValue(def, o, rf.id, sa.req.Dialect); ok {
+				out = append(out, rf.as, val)
+			}
+		}
+	}
+	return sortFieldFirst(out, sortFieldName(def, sa))
+}
+
+// sortFieldName is the name the SORTBY field has in the reply's field list.
+func sortFieldName(def *search.Def, sa *searchArgs) string {
+	name := sa.req.SortBy
+	if name == "" {
+		return ""
+	}
+	for _, rf := range sa.returns {
+		if rf.id == name {
+			return rf.as
+		}
+	}
+	if sa.returns == nil && def.On == search.OnHash {
+		if f := def.Field(name); f != nil {
+			return f.Path
+		}
+	}
+	return name
+}
+
+func sortFieldFirst(pairs []string, name string) []string {
+	if name == "" {
+		return pairs
+	}
+	for i := 0; i < len(pairs); i += 2 {
+		if pairs[i] == name {
+			if i > 0 {
+				k, v := pairs[i], pairs[i+1]
+				copy(pairs[2:i+2], pairs[:i])
+				pairs[0], pairs[1] = k, v
+			}
+			break
+		}
+	}
+	return pairs
+}
+
+// returnValue reads one RETURN entry of a document: an attribute (through its path), a hash
+// field, or a JSONPath. From a JSON document dialects 1 and 2 return the first match (a
+// string as is, anything else as JSON text); dialect 3 returns every match as a JSON array.
+func returnValue(def *search.Def, o *engine.Object, id string, dialect int) (string, bool) {
+	path := id
+	if f := def.Field(id); f != nil {
+		path = f.Path
+	}
+	switch v := o.Value.(type) {
+	case *engine.Hash:
+		b, ok := v.Get(path)
+		return string(b), ok
+	case *engine.JSON:
+		p, err := jsonpath.Compile(path)
+		if err != nil {
+			return "", false
+		}
+		matches := p.Get(v.Root)
+		if len(matches) == 0 {
+			return "", false
+		}
+		if dialect >= 3 {
+			return string(jsonpath.Serialize(jsonpath.NewArray(matches...))), true
+		}
+		if s, ok := matches[0].(string); ok {
+			return s, true
+		}
+		return string(jsonpath.Serialize(matches[0])), true
+	}
+	return "", false
+}

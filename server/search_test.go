@@ -1,0 +1,241 @@
+package server_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"darner/server/servertest"
+)
+
+// waitIndexed waits until FT.INFO reports the index's initial scan done.
+func waitIndexed(t *testing.T, rdb *redis.Client, idx string) {
+	t.Helper()
+	ctx := context.Background()
+	for range 200 {
+		v, err := rdb.Do(ctx, "FT.INFO", idx).Result()
+		require.NoError(t, err)
+		if infoValue(v, "indexing") == int64(0) {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("index %s still indexing", idx)
+}
+
+// infoValue finds key in an FT.INFO reply (RESP2 pairs or RESP3 map).
+func infoValue(v any, key string) any {
+	switch r := v.(type) {
+	case []any:
+		for i := 0; i+1 < len(r); i += 2 {
+			if r[i] == key {
+				return r[i+1]
+			}
+		}
+	case map[any]any:
+		return r[key]
+	}
+	return nil
+}
+
+func seedCities(t *testing.T, rdb *redis.Client) {
+	ctx := context.Background()
+	for _, c := range [][]any{
+		{"city:1", "name", "London", "population", "8.8", "continent", "Europe"},
+		{"city:2", "name", "Athens", "population", "3.1", "continent", "Europe"},
+		{"city:3", "name", "Tel-Aviv", "population", "1.3", "continent", "Asia"},
+		{"city:4", "name", "Hyderabad", "population", "9.8", "continent", "Asia"},
+	} {
+		require.NoError(t, rdb.HSet(ctx, c[0].(string), c[1:]...).Err())
+	}
+}
+
+// The seed's walk-through ("Announcing Dragonfly Search"), with RediSearch's replies.
+func TestSearchCitiesWalkthrough(t *testing.T) {
+	s := servertest.Start(t, servertest.Options{})
+	ctx := context.Background()
+	for _, proto := range servertest.Protocols {
+		rdb := s.Client(t, proto)
+		require.NoError(t, rdb.FlushAll(ctx).Err())
+		seedCities(t, rdb)
+		require.Equal(t, "OK", rdb.Do(ctx, "FT.CREATE", "cities", "PREFIX", "1", "city:", "SCHEMA",
+			"name", "TEXT", "population", "NUMERIC", "SORTABLE", "continent", "TAG").Val())
+		waitIndexed(t, rdb, "cities")
+
+		v, err := rdb.Do(ctx, "FT.SEARCH", "cities", "@continent:{Europe}", "SORTBY", "population", "DESC",
+			"LIMIT", "0", "1", "RETURN", "2", "name", "population").Result()
+		require.NoError(t, err)
+		v2, err := rdb.Do(ctx, "FT.SEARCH", "cities", "@population:[0 5] @continent:{Asia}", "RETURN", "1", "name").Result()
+		require.NoError(t, err)
+		if proto == 2 {
+			assert.Equal(t, []any{int64(2), "city:1", []any{"population", "8.8", "name", "London"}}, v)
+			assert.Equal(t, []any{int64(1), "city:3", []any{"name", "Tel-Aviv"}}, v2)
+		} else {
+			assert.Equal(t, map[any]any{
+				"attributes": []any{}, "format": "STRING", "total_results": int64(2), "warning": []any{},
+				"results": []any{map[any]any{"id": "city:1", "values": []any{},
+					"extra_attributes": map[any]any{"population": "8.8", "name": "London"}}},
+			}, v)
+			assert.Equal(t, int64(1), v2.(map[any]any)["total_results"])
+		}
+		require.NoError(t, rdb.Do(ctx, "FT.DROPINDEX", "cities").Err())
+	}
+}
+
+// go-redis' typed FT API parses darner's replies in both protocols.
+func TestSearchGoRedisAPI(t *testing.T) {
+	s := servertest.Start(t, servertest.Options{})
+	ctx := context.Background()
+	for _, proto := range servertest.Protocols {
+		rdb := s.Client(t, proto)
+		require.NoError(t, rdb.FlushAll(ctx).Err())
+		seedCities(t, rdb)
+		_, err := rdb.FTCreate(ctx, "cities", &redis.FTCreateOptions{OnHash: true, Prefix: []any{"city:"}},
+			&redis.FieldSchema{FieldName: "name", FieldType: redis.SearchFieldTypeText},
+			&redis.FieldSchema{FieldName: "population", FieldType: redis.SearchFieldTypeNumeric, Sortable: true},
+			&redis.FieldSchema{FieldName: "continent", FieldType: redis.SearchFieldTypeTag},
+		).Result()
+		require.NoError(t, err)
+		waitIndexed(t, rdb, "cities")
+
+		res, err := rdb.FTSearchWithArgs(ctx, "cities", "@continent:{Asia}", &redis.FTSearchOptions{
+			SortBy: []redis.FTSearchSortBy{{FieldName: "population", Asc: true}}, WithScores: true, DialectVersion: 2,
+		}).Result()
+		require.NoError(t, err)
+		require.Equal(t, 2, res.Total)
+		require.Len(t, res.Docs, 2)
+		assert.Equal(t, "city:3", res.Docs[0].ID)
+		assert.Equal(t, "Tel-Aviv", res.Docs[0].Fields["name"])
+		assert.Equal(t, "city:4", res.Docs[1].ID)
+
+		info, err := rdb.FTInfo(ctx, "cities").Result()
+		require.NoError(t, err)
+		assert.Equal(t, "cities", info.IndexName)
+		assert.Equal(t, 4, info.NumDocs)
+		assert.Equal(t, []string{"city:"}, info.IndexDefinition.Prefixes)
+		require.Len(t, info.Attributes, 3)
+		assert.Equal(t, "population", info.Attributes[1].Attribute)
+		assert.Equal(t, "NUMERIC", info.Attributes[1].Type)
+		assert.True(t, info.Attributes[1].Sortable)
+
+		list, err := rdb.FT_List(ctx).Result()
+		require.NoError(t, err)
+		assert.Equal(t, []string{"cities"}, list)
+		require.NoError(t, rdb.FTDropIndex(ctx, "cities").Err())
+	}
+}
+
+// Every path that changes a key keeps the index right.
+func TestSearchIndexMaintenance(t *testing.T) {
+	s := servertest.Start(t, servertest.Options{})
+	ctx := context.Background()
+	rdb := s.Client(t, 2)
+	ids := func(q string) []any {
+		t.Helper()
+		v, err := rdb.Do(ctx, "FT.SEARCH", "idx", q, "NOCONTENT", "SORTBY", "n", "LIMIT", "0", "100").Result()
+		require.NoError(t, err)
+		return v.([]any)[1:]
+	}
+	require.NoError(t, rdb.Do(ctx, "FT.CREATE", "idx", "PREFIX", "1", "d:", "SCHEMA", "t", "TAG", "n", "NUMERIC").Err())
+	rdb.HSet(ctx, "d:1", "t", "a", "n", 1)
+	rdb.HSet(ctx, "d:2", "t", "a", "n", 2)
+	rdb.HSet(ctx, "other", "t", "a", "n", 3)
+	assert.Equal(t, []any{"d:1", "d:2"}, ids("@t:{a}"), "only keys under the prefix")
+	rdb.HSet(ctx, "d:1", "t", "b")
+	assert.Equal(t, []any{"d:2"}, ids("@t:{a}"))
+	rdb.HDel(ctx, "d:1", "t")
+	assert.Equal(t, []any{}, ids("@t:{b}"))
+	rdb.Rename(ctx, "d:2", "d:3")
+	assert.Equal(t, []any{"d:3"}, ids("@t:{a}"))
+	rdb.Rename(ctx, "d:3", "x:3")
+	assert.Equal(t, []any{}, ids("@t:{a}"))
+	rdb.Copy(ctx, "x:3", "d:4", 0, false)
+	assert.Equal(t, []any{"d:4"}, ids("@t:{a}"))
+	rdb.PExpire(ctx, "d:4", 20*time.Millisecond)
+	time.Sleep(300 * time.Millisecond) // the active expiry cycle deletes it
+	assert.Equal(t, []any{}, ids("@t:{a}"))
+	rdb.HSet(ctx, "d:5", "t", "a", "n", "notanumber")
+	assert.Equal(t, []any{"d:1"}, ids("*"), "a document that cannot be indexed is left out")
+	info, _ := rdb.Do(ctx, "FT.INFO", "idx").Result()
+	assert.Equal(t, int64(1), infoValue(info, "hash_indexing_failures"))
+	pipe := rdb.TxPipeline()
+	pipe.HSet(ctx, "d:6", "t", "a", "n", 6)
+	pipe.Do(ctx, "FT.SEARCH", "idx", "@t:{a}", "NOCONTENT")
+	cmds, err := pipe.Exec(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []any{int64(1), "d:6"}, cmds[1].(*redis.Cmd).Val(), "MULTI sees its own write")
+	rdb.Del(ctx, "d:6")
+	assert.Equal(t, []any{"d:1"}, ids("*"))
+	rdb.HSet(ctx, "d:7", "t", "a", "n", 7)
+	require.NoError(t, rdb.FlushAll(ctx).Err())
+	assert.Equal(t, []any{}, rdb.Do(ctx, "FT._LIST").Val(), "FLUSHALL drops the indexes, as in RediSearch")
+}
+
+// JSON documents: arrays make multi-value fields; $..x indexes every match; length() and max().
+func TestSearchJSON(t *testing.T) {
+	s := servertest.Start(t, servertest.Options{})
+	ctx := context.Background()
+	rdb := s.Client(t, 2)
+	require.NoError(t, rdb.Do(ctx, "FT.CREATE", "issues", "ON", "JSON", "PREFIX", "1", "issue:", "SCHEMA",
+		"$.author", "AS", "author", "TAG", "$.title", "AS", "title", "TEXT", "$.created", "AS", "created", "NUMERIC", "SORTABLE",
+		"$.tags[*]", "AS", "tags", "TAG", "$..author", "AS", "participant", "TAG",
+		"length($.comments)", "AS", "num_comments", "NUMERIC", "max($.comments[*].updated)", "AS", "last_updated", "NUMERIC").Err())
+	docs := map[string]string{
+		"issue:1": `{"author":"alice","title":"Crash on start","created":1,"tags":["bug","important"],"comments":[{"author":"bob","updated":5},{"author":"carol","updated":9}]}`,
+		"issue:2": `{"author":"alice","title":"Slow search","created":2,"tags":["important"],"comments":[{"author":"dave","updated":7}]}`,
+		"issue:3": `{"author":"bob","title":"Docs typo","created":3,"tags":["docs"],"comments":[]}`,
+	}
+	for k, v := range docs {
+		require.NoError(t, rdb.Do(ctx, "JSON.SET", k, "$", v).Err())
+	}
+	search := func(args ...any) []any {
+		t.Helper()
+		v, err := rdb.Do(ctx, append([]any{"FT.SEARCH", "issues"}, args...)...).Result()
+		require.NoError(t, err)
+		return v.([]any)
+	}
+	assert.Equal(t, []any{int64(2), "issue:1", "issue:2"},
+		search("@author:{alice} @tags:{important}", "NOCONTENT", "SORTBY", "created"))
+	assert.Equal(t, []any{int64(2), "issue:1", "issue:3"}, search("@participant:{bob}", "NOCONTENT", "SORTBY", "created"))
+	assert.Equal(t, []any{int64(1), "issue:1"}, search("@num_comments:[2 2]", "NOCONTENT"))
+	assert.Equal(t, []any{int64(2), "issue:1", "issue:2"},
+		search("@author:{alice}", "NOCONTENT", "SORTBY", "last_updated", "DESC"))
+	assert.Equal(t, []any{int64(1), "issue:2", []any{"$", docs["issue:2"]}}, search("@title:slow"))
+	assert.Equal(t, []any{int64(1), "issue:3", []any{"title", "Docs typo"}}, search("typo", "RETURN", "1", "title"))
+	require.NoError(t, rdb.Do(ctx, "JSON.SET", "issue:3", "$.tags[0]", `"important"`).Err())
+	assert.Equal(t, int64(3), search("@tags:{important}", "NOCONTENT")[0], "JSON.SET on a path re-indexes")
+	require.NoError(t, rdb.Do(ctx, "JSON.DEL", "issue:3").Err())
+	assert.Equal(t, int64(2), search("@tags:{important}", "NOCONTENT")[0])
+}
+
+func TestSearchErrors(t *testing.T) {
+	s := servertest.Start(t, servertest.Options{})
+	ctx := context.Background()
+	rdb := s.Client(t, 2)
+	require.NoError(t, rdb.Do(ctx, "FT.CREATE", "idx", "SCHEMA", "t", "TEXT").Err())
+	for _, tc := range []struct {
+		args []any
+		err  string
+	}{
+		{[]any{"FT.CREATE", "idx", "SCHEMA", "t", "TEXT"}, "Index already exists"},
+		{[]any{"FT.SEARCH", "nope", "*"}, "nope: no such index"},
+		{[]any{"FT.INFO", "nope"}, "Unknown index name"},
+		{[]any{"FT.DROPINDEX", "nope"}, "Unknown Index name"},
+		{[]any{"FT.SEARCH", "idx", "*", "LIMIT", "x", "1"}, "ERR Bad arguments for LIMIT: Value is not an integer or out of range"},
+		{[]any{"FT.SEARCH", "idx", "*", "BOGUS"}, "ERR Unknown argument `BOGUS`"},
+		{[]any{"FT.SEARCH", "idx", "*", "DIALECT", "9"}, "ERR DIALECT requires a non negative integer >=1 and <= 4"},
+		{[]any{"FT.SEARCH", "idx", "*", "SORTBY", "zz"}, "ERR Property `zz` not loaded nor in schema"},
+		{[]any{"FT.SEARCH", "idx", "*", "HIGHLIGHT"}, "ERR FT.SEARCH option HIGHLIGHT is not supported by darner yet"},
+	} {
+		err := rdb.Do(ctx, tc.args...).Err()
+		require.Error(t, err, tc.args)
+		assert.Equal(t, tc.err, err.Error(), tc.args)
+	}
+	other := redis.NewClient(&redis.Options{Addr: s.Addr, DB: 1})
+	defer other.Close()
+	assert.EqualError(t, other.Do(ctx, "FT.CREATE", "x", "SCHEMA", "t", "TEXT").Err(), "ERR Cannot create index on db != 0")
+}
