@@ -30,6 +30,7 @@ func searchCommands() []*Command {
 		cmd("ft.info", 2, ro, "1.0.0", "Returns an index's definition and statistics.", cmdFTInfo),
 		cmd("ft.dropindex", -2, all, "2.0.0", "Deletes an index, and with DD the documents it indexed.", cmdFTDropIndex),
 		cmd("ft._list", 1, FlagReadonly, "2.0.0", "Returns the names of all indexes.", cmdFTList),
+		cmd("ft.drop", -2, all, "1.0.0", "Deletes an index and its documents unless KEEPDOCS (deprecated: FT.DROPINDEX).", cmdFTDrop),
 	}
 }
 
@@ -83,6 +84,23 @@ func cmdFTDropIndex(c *Ctx) {
 			c.Err("Unknown Index name") // RediSearch's spelling here, which redis-om matches
 			return
 		}
+		c.Err(searchError(err))
+		return
+	}
+	c.W.OK()
+}
+
+// FT.DROP index [KEEPDOCS]
+//
+// RediSearch 1's form, which redis-py 4.3 still sends (with an empty argument when the
+// documents are to go): the documents are deleted unless KEEPDOCS.
+func cmdFTDrop(c *Ctx) {
+	if len(c.Args) > 3 {
+		c.Err(errSyntax)
+		return
+	}
+	keep := len(c.Args) == 3 && strings.EqualFold(string(c.Args[2]), "KEEPDOCS")
+	if err := c.srv.search.Drop(c.tx, string(c.Args[1]), !keep); err != nil {
 		c.Err(searchError(err))
 		return
 	}

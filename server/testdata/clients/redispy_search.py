@@ -1,0 +1,83 @@
+"""redis-py (Debian's python3-redis 4.3) against darner: search and JSON through the
+client's own API. Run by TestRedisPy with the server's port; exits non-zero on a mismatch."""
+import sys
+import time
+
+import redis
+from redis.commands.search.field import NumericField, TagField, TextField
+from redis.commands.search.indexDefinition import IndexDefinition, IndexType
+from redis.commands.search.query import Query
+
+r = redis.Redis(port=int(sys.argv[1]), decode_responses=True)
+r.flushall()
+
+cities = [
+    ("city:1", "London", 8.8, "Europe"),
+    ("city:2", "Athens", 3.1, "Europe"),
+    ("city:3", "Tel-Aviv", 1.3, "Asia"),
+    ("city:4", "Hyderabad", 9.8, "Asia"),
+]
+for key, name, pop, cont in cities:
+    r.hset(key, mapping={"name": name, "population": pop, "continent": cont})
+
+ft = r.ft("cities")
+ft.create_index(
+    [TextField("name"), NumericField("population", sortable=True), TagField("continent")],
+    definition=IndexDefinition(prefix=["city:"], index_type=IndexType.HASH),
+)
+
+
+def wait(index):
+    for _ in range(200):
+        if int(index.info()["indexing"]) == 0:
+            return
+        time.sleep(0.01)
+    raise AssertionError("still indexing")
+
+
+wait(ft)
+
+info = ft.info()
+assert info["index_name"] == "cities", info
+assert int(info["num_docs"]) == 4, info["num_docs"]
+
+res = ft.search(Query("@continent:{Europe}").sort_by("population", asc=False)
+                .paging(0, 1).return_fields("name", "population"))
+assert res.total == 2, res.total
+assert res.docs[0].id == "city:1", res.docs
+assert res.docs[0].name == "London" and res.docs[0].population == "8.8", res.docs[0]
+
+res = ft.search(Query("@population:[$lo $hi]").dialect(2).sort_by("population"),
+                query_params={"lo": 0, "hi": 5, "unused": 1})
+assert [d.id for d in res.docs] == ["city:3", "city:2"], res.docs
+
+res = ft.search(Query("*").sort_by("population").paging(1, 2))
+assert res.total == 4 and [d.id for d in res.docs] == ["city:2", "city:1"], res
+
+res = ft.search(Query("london").with_scores())
+assert res.total == 1 and res.docs[0].score > 0, res
+
+res = ft.search(Query("*").no_content().paging(0, 0))
+assert res.total == 4 and res.docs == [], res
+
+r.json().set("doc:1", "$", {"title": "Hello world", "tags": ["a", "b"], "n": 3})
+assert r.json().get("doc:1", "$.n") == [3]
+jft = r.ft("docs")
+jft.create_index(
+    [TextField("$.title", as_name="title"), TagField("$.tags[*]", as_name="tags"),
+     NumericField("$.n", as_name="n")],
+    definition=IndexDefinition(prefix=["doc:"], index_type=IndexType.JSON),
+)
+wait(jft)
+res = jft.search(Query("@tags:{b} @n:[1 5]").return_field("title"))
+assert res.total == 1 and res.docs[0].title == "Hello world", res
+
+pipe = r.pipeline()
+pipe.hset("city:5", mapping={"name": "Lisbon", "population": 0.5, "continent": "Europe"})
+pipe.execute_command("FT.SEARCH", "cities", "@continent:{Europe}", "NOCONTENT")
+out = pipe.execute()
+assert out[1][0] == 3, out
+
+jft.dropindex(delete_documents=True)
+assert r.exists("doc:1") == 0
+print("ok")
