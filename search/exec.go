@@ -1,8 +1,10 @@
 package search
 
 import (
+	"cmp"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -144,12 +146,22 @@ func (e *evaluator) intersect(children []query.Node, _ float64) *roaring.Bitmap 
 		}
 	}
 	var out *roaring.Bitmap
-	if len(pos) == 0 {
+	switch len(pos) {
+	case 0:
 		out = e.p.live.Clone()
-	} else {
-		out = roaring.FastAnd(pos...)
-		if len(pos) == 1 {
-			out = pos[0]
+	case 1:
+		out = pos[0]
+	default:
+		// Smallest first: each step's result is at most the smallest set so far.
+		slices.SortFunc(pos, func(a, b *roaring.Bitmap) int {
+			return cmp.Compare(a.GetCardinality(), b.GetCardinality())
+		})
+		out = pos[0]
+		for _, b := range pos[1:] {
+			if out.IsEmpty() {
+				break
+			}
+			out.And(b)
 		}
 	}
 	for _, n := range neg {
@@ -214,6 +226,13 @@ func (e *evaluator) newLeaf(weight float64) *leaf {
 // termLeaf matches one query word: itself and, unless VERBATIM or NOSTEM, every word with
 // its stem.
 func (e *evaluator) termLeaf(text string, weight float64) (*roaring.Bitmap, *leaf) {
+	if text == "" {
+		// `""`: the empty value, which fields with INDEXEMPTY index.
+		l := e.newLeaf(weight)
+		out := roaring.New()
+		e.addTerm(out, l, "")
+		return out, l
+	}
 	words := tokens(text)
 	if len(words) != 1 {
 		// A word with inner punctuation is several tokens: they must appear as a phrase.

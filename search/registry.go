@@ -42,6 +42,7 @@ type Index struct {
 	scanning atomic.Bool
 	scanned  atomic.Int32
 	dropped  atomic.Bool
+	lastUsed atomic.Int64 // Unix ns of the last search or write; TEMPORARY indexes expire from it
 	uses     atomic.Int64
 	dialects [5]atomic.Int64 // queries per dialect, for FT.INFO
 }
@@ -59,7 +60,47 @@ func NewRegistry(store *engine.Store) *Registry {
 	r.ctx, r.cancel = context.WithCancel(context.Background())
 	r.list.Store(&[]*Index{})
 	store.AddObserver(r)
+	r.wg.Add(1)
+	go r.expireTemporary()
 	return r
+}
+
+// expireTemporary drops TEMPORARY indexes once they have been idle for their time, checking
+// once a second.
+func (r *Registry) expireTemporary() {
+	defer r.wg.Done()
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-r.ctx.Done():
+			return
+		case now := <-tick.C:
+			for _, idx := range *r.list.Load() {
+				if idx.expired(now) {
+					r.dropIfSame(idx)
+				}
+			}
+		}
+	}
+}
+
+func (idx *Index) expired(now time.Time) bool {
+	t := idx.Def.Temporary
+	return t > 0 && now.UnixNano()-idx.lastUsed.Load() > int64(t)
+}
+
+func (idx *Index) touch() { idx.lastUsed.Store(time.Now().UnixNano()) }
+
+// dropIfSame drops idx unless it was replaced by a new index of the same name meanwhile.
+func (r *Registry) dropIfSame(idx *Index) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.byName[idx.Def.Name] == idx {
+		delete(r.byName, idx.Def.Name)
+		idx.dropped.Store(true)
+		r.publish()
+	}
 }
 
 // Close stops background index builds and waits for them.
@@ -76,6 +117,7 @@ func (r *Registry) Create(def *Def) error {
 		return ErrExists
 	}
 	idx := &Index{Def: def, created: time.Now()}
+	idx.touch()
 	for range r.store.Shards() {
 		idx.parts = append(idx.parts, newPart(def))
 	}
@@ -100,11 +142,17 @@ func (r *Registry) publish() {
 	r.list.Store(&l)
 }
 
-// Get returns the index called name, or nil.
+// Get returns the index called name, or nil. A TEMPORARY index past its idle time is gone,
+// even if the once-a-second sweep has not dropped it yet.
 func (r *Registry) Get(name string) *Index {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.byName[name]
+	idx := r.byName[name]
+	r.mu.Unlock()
+	if idx != nil && idx.expired(time.Now()) {
+		r.dropIfSame(idx)
+		return nil
+	}
+	return idx
 }
 
 // Names lists the indexes, oldest first.
@@ -157,6 +205,9 @@ func (r *Registry) Observe(shard int, ev engine.Event) {
 	}
 	for _, idx := range l {
 		p := idx.parts[shard]
+		if idx.Def.Temporary > 0 && p.def.matches(ev.Key) {
+			idx.touch()
+		}
 		switch ev.Kind {
 		case engine.EventWrite:
 			p.update(ev.Key, ev.Object)

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"darner/jsonpath"
 )
@@ -79,6 +80,8 @@ type Def struct {
 	NoFields      bool
 	NoFreqs       bool
 	SkipScan      bool
+	// Temporary is the idle time after which the index drops itself; 0 for a lasting index.
+	Temporary time.Duration
 	// StopWords is nil for the default list; empty (non-nil) for STOPWORDS 0.
 	StopWords []string
 	Fields    []*Field
@@ -204,7 +207,12 @@ func (d *Def) option(w string, a *args) error {
 		d.SkipScan = true
 	case "MAXTEXTFIELDS":
 	case "TEMPORARY":
-		return CreateError("FT.CREATE option TEMPORARY is not supported by darner yet")
+		s, _ := a.next()
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n <= 0 {
+			return CreateError("Bad arguments for TEMPORARY: Value is not an integer or out of range")
+		}
+		d.Temporary = time.Duration(n) * time.Second
 	case "STOPWORDS":
 		n, err := a.count("STOPWORDS")
 		if err != nil {

@@ -103,6 +103,7 @@ func (r *Registry) Search(tx *engine.Tx, idx *Index, req *Request) (*Result, err
 		req.Dialect = int(r.DefaultDialect.Load())
 	}
 	idx.uses.Add(1)
+	idx.touch()
 	if req.Dialect >= 1 && req.Dialect <= 4 {
 		idx.dialects[req.Dialect].Add(1)
 	}

@@ -30,6 +30,13 @@ func searchCommands() []*Command {
 		cmd("ft.info", 2, ro, "1.0.0", "Returns an index's definition and statistics.", cmdFTInfo),
 		cmd("ft.dropindex", -2, all, "2.0.0", "Deletes an index, and with DD the documents it indexed.", cmdFTDropIndex),
 		cmd("ft._list", 1, FlagReadonly, "2.0.0", "Returns the names of all indexes.", cmdFTList),
+		{Name: "ft.config", Arity: -2, Group: "search", Since: "1.0.0",
+			Summary: "A container for the search settings commands.", Handler: cmdContainer,
+			Subcommands: []*Command{
+				cmd("get", 3, FlagAdmin, "1.0.0", "Returns search settings.", cmdFTConfigGet),
+				cmd("set", 4, FlagAdmin, "1.0.0", "Changes a search setting.", cmdFTConfigSet),
+				cmd("help", 2, 0, "1.0.0", "Describes the FT.CONFIG subcommands.", cmdFTConfigHelp),
+			}},
 		cmd("ft.drop", -2, all, "1.0.0", "Deletes an index and its documents unless KEEPDOCS (deprecated: FT.DROPINDEX).", cmdFTDrop),
 	}
 }

@@ -239,3 +239,35 @@ func TestSearchErrors(t *testing.T) {
 	defer other.Close()
 	assert.EqualError(t, other.Do(ctx, "FT.CREATE", "x", "SCHEMA", "t", "TEXT").Err(), "ERR Cannot create index on db != 0")
 }
+
+// FT.CONFIG SET DEFAULT_DIALECT changes how a query that names no dialect is read.
+func TestSearchDefaultDialect(t *testing.T) {
+	s := servertest.Start(t, servertest.Options{})
+	ctx := context.Background()
+	rdb := s.Client(t, 2)
+	require.NoError(t, rdb.Do(ctx, "FT.CREATE", "idx", "SCHEMA", "t", "TEXT").Err())
+	rdb.HSet(ctx, "a", "t", "hello")
+	assert.Equal(t, []any{[]any{"DEFAULT_DIALECT", "1"}}, rdb.Do(ctx, "FT.CONFIG", "GET", "DEFAULT_DIALECT").Val())
+	// $params exist from dialect 2 on; in dialect 1 a `$` is a syntax error.
+	err := rdb.Do(ctx, "FT.SEARCH", "idx", "$w", "PARAMS", "2", "w", "hello").Err()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Syntax error")
+	require.NoError(t, rdb.Do(ctx, "FT.CONFIG", "SET", "DEFAULT_DIALECT", "2").Err())
+	assert.Equal(t, []any{int64(1), "a"}, rdb.Do(ctx, "FT.SEARCH", "idx", "$w", "PARAMS", "2", "w", "hello", "NOCONTENT").Val())
+	assert.EqualError(t, rdb.Do(ctx, "FT.CONFIG", "SET", "DEFAULT_DIALECT", "5").Err(), "ERR Invalid value for DEFAULT_DIALECT")
+	assert.EqualError(t, rdb.Do(ctx, "FT.CONFIG", "SET", "NOPE", "1").Err(), "ERR Invalid option")
+}
+
+// A TEMPORARY index drops itself after its idle time; searching it keeps it alive.
+func TestSearchTemporaryIndex(t *testing.T) {
+	s := servertest.Start(t, servertest.Options{})
+	ctx := context.Background()
+	rdb := s.Client(t, 2)
+	require.NoError(t, rdb.Do(ctx, "FT.CREATE", "tmp", "TEMPORARY", "1", "SCHEMA", "t", "TEXT").Err())
+	for range 3 {
+		time.Sleep(600 * time.Millisecond)
+		require.NoError(t, rdb.Do(ctx, "FT.SEARCH", "tmp", "*").Err(), "used within its idle time")
+	}
+	time.Sleep(1100 * time.Millisecond)
+	assert.EqualError(t, rdb.Do(ctx, "FT.SEARCH", "tmp", "*").Err(), "tmp: no such index")
+}

@@ -207,24 +207,20 @@ func (p *parser) vectorParam(n Node, pos int, name, value string, bracket bool) 
 // vecInt sets a positive integer parameter that first says was not set yet.
 func (p *parser) vecInt(pos int, value string, target **int, first bool) {
 	v, ok := parseInteger(value)
-	switch {
-	case !first:
-		p.lateError(phaseExec, pos, vecErr+"Parameter was specified twice")
-	case !ok || v <= 0 || int64(int(v)) != v:
-		p.lateError(phaseExec, pos, vecErr+"Invalid value was given")
-	default:
-		i := int(v)
-		*target = &i
-	}
+	setVecParam(p, pos, target, int(v), ok && int64(int(v)) == v, first)
 }
 
 // vecFloat sets a positive number parameter that first says was not set yet.
 func (p *parser) vecFloat(pos int, value string, target **float64, first bool) {
 	v, ok := parseDouble(value)
+	setVecParam(p, pos, target, v, ok && value != "", first)
+}
+
+func setVecParam[T int | float64](p *parser, pos int, target **T, v T, ok, first bool) {
 	switch {
 	case !first:
 		p.lateError(phaseExec, pos, vecErr+"Parameter was specified twice")
-	case !ok || value == "" || v <= 0:
+	case !ok || v <= 0:
 		p.lateError(phaseExec, pos, vecErr+"Invalid value was given")
 	default:
 		*target = &v

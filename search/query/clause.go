@@ -234,15 +234,23 @@ func (p *parser) tags(f token) Node {
 	return n
 }
 
-// tagValue reads one tag alternative; several words make one value, joined by single spaces.
-func (p *parser) tagValue() TagValue {
+// tagPattern reads a tag alternative that is an affix or a wildcard, if the next is one.
+func (p *parser) tagPattern() (TagValue, bool) {
 	switch t := p.tok; t.kind {
 	case tPrefix, tSuffix, tContains:
 		p.next()
-		return TagValue{Text: p.affixText(t), Kind: tagKinds[t.kind]}
+		return TagValue{Text: p.affixText(t), Kind: tagKinds[t.kind]}, true
 	case tWildcard:
 		p.next()
-		return TagValue{Text: p.wildcardText(t), Kind: TagWildcard}
+		return TagValue{Text: p.wildcardText(t), Kind: TagWildcard}, true
+	}
+	return TagValue{}, false
+}
+
+// tagValue reads one tag alternative; several words make one value, joined by single spaces.
+func (p *parser) tagValue() TagValue {
+	if v, ok := p.tagPattern(); ok {
+		return v
 	}
 	var words []string
 	for len(words) == 0 || p.fits(p.tok.kind, paramTermKinds) {
@@ -273,11 +281,10 @@ func (p *parser) tagsV1(f token) Node {
 }
 
 func (p *parser) tagValueV1() TagValue {
-	switch t := p.tok; t.kind {
-	case tPrefix, tSuffix, tContains:
-		p.next()
-		return TagValue{Text: p.affixText(t), Kind: tagKinds[t.kind]}
-	case tStopword:
+	if v, ok := p.tagPattern(); ok {
+		return v
+	}
+	if t := p.tok; t.kind == tStopword {
 		p.next()
 		return TagValue{Text: unescape(t.text), Kind: TagExact}
 	}

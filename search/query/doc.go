@@ -26,12 +26,13 @@
 // $params and w'…'. So `a b | c` is `(a b) | c`, `@f:a b` is `(@f:a) b`, `-a b` is `(-a) b`,
 // but `@f:a b*` is `@f:(a b*)` and `-a 12` is `-(a 12)`, as in RediSearch. The operand of
 // `@f:` may hold only text clauses (`@f:(a @g:{x})` is a syntax error). Dialect 1: `~`,
-// `"`, `-`, numbers, words, `(`, `@f`, juxtaposition, `|`, `=>`, so `-a "b"` is `-(a "b")`
-// and `"a" "b" | "c"` is `"a" ("b" | "c")`; moreover words next to each other form one
-// intersection before anything else binds, so `a b | c d` is `(a b) | (c d)` and
-// `@f:a b` is `@f:(a b)`. An intersection on the left of another clause takes it in as one
-// more child, in dialect 2 also on the right (appended at its end); unions likewise.
-// `--a` is a.
+// `"`, `-`, numbers, words, `(`, `@f`, juxtaposition, `|`, `=>`, so `-"a" b` is `-("a" b)`
+// but `-a "b"` is `(-a) "b"`, `@f:a | b` is `@f:(a | b)` and `"a" "b" | "c"` is
+// `"a" ("b" | "c")`; moreover a word followed by a word starts a run of words that is one
+// intersection before anything else binds, so `a b | c d` is `(a b) | (c d)`, `-a b` is
+// `-(a b)` and `@f:a b` is `@f:(a b)`. An intersection on the left of another clause takes
+// it in as one more child, in dialect 2 also one on the right (appended at its end); unions
+// likewise. `--a` is a.
 //
 // Clauses. `pre*`, `*suf`, `*in*` (also on quoted strings and $params in dialect 2),
 // `w'pattern'` (dialect 2; the pattern keeps its escapes), `%w%` to `%%%w%%%`, `@f|g:…`,

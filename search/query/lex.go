@@ -79,44 +79,51 @@ type rule struct {
 
 // rulesV1 and rulesV2 are the scanners' rules in their source order (query_parser/v1 and
 // v2/lexer.rl); order breaks ties.
-var rulesV1, rulesV2 []rule
+var (
+	rulesV1 = rules(
+		[]rule{
+			{matchNumberV1, (*lexer).number},
+			{matchSigil('@'), (*lexer).mod},
+			{matchSigil('$'), (*lexer).attr},
+			{matchLit("=>"), (*lexer).arrow},
+			{matchInfV1, (*lexer).inf},
+		},
+		[]rule{
+			{matchTerm, (*lexer).term},
+			{affixMatcher(tPrefix, numberEndsV1, false), affixAct(tPrefix)},
+			{affixMatcher(tSuffix, numberEndsV1, false), affixAct(tSuffix)},
+			{affixMatcher(tContains, numberEndsV1, false), affixAct(tContains)},
+		})
+	rulesV2 = rules(
+		[]rule{
+			{matchSize, (*lexer).size},
+			{matchNumberV2, (*lexer).number},
+			{matchSigil('@'), (*lexer).mod},
+			{matchSigil('$'), (*lexer).attr},
+			{matchCmp, (*lexer).cmp},
+			{matchLit("=>"), (*lexer).arrow},
+			{matchFold("as"), wordAct(tAs)},
+			{matchInfV2, (*lexer).inf},
+			{matchEmpty, (*lexer).empty},
+		},
+		[]rule{
+			{matchFold("ismissing"), wordAct(tIsMissing)},
+			{matchTerm, (*lexer).term},
+			{matchExact, (*lexer).exact},
+			{affixMatcher(tPrefix, numberEndsV2, true), affixAct(tPrefix)},
+			{affixMatcher(tSuffix, numberEndsV2, true), affixAct(tSuffix)},
+			{affixMatcher(tContains, numberEndsV2, true), affixAct(tContains)},
+			{matchWildcard, (*lexer).wildcard},
+		})
+)
 
-func init() {
-	skip := rule{matchSkip, nil}
-	rulesV1 = append([]rule{
-		{matchNumberV1, (*lexer).number},
-		{matchSigil('@'), (*lexer).mod},
-		{matchSigil('$'), (*lexer).attr},
-		{matchLit("=>"), (*lexer).arrow},
-		{matchInfV1, (*lexer).inf},
-		{matchLit(`"`), punct(tQuote)},
-	}, punctRules()...)
-	rulesV1 = append(rulesV1, skip,
-		rule{matchTerm, (*lexer).term},
-		rule{affixMatcher(tPrefix, numberEndsV1, false), affixAct(tPrefix)},
-		rule{affixMatcher(tSuffix, numberEndsV1, false), affixAct(tSuffix)},
-		rule{affixMatcher(tContains, numberEndsV1, false), affixAct(tContains)})
-
-	rulesV2 = append([]rule{
-		{matchSize, (*lexer).size},
-		{matchNumberV2, (*lexer).number},
-		{matchSigil('@'), (*lexer).mod},
-		{matchSigil('$'), (*lexer).attr},
-		{matchCmp, (*lexer).cmp},
-		{matchLit("=>"), (*lexer).arrow},
-		{matchFold("as"), wordAct(tAs)},
-		{matchInfV2, (*lexer).inf},
-		{matchEmpty, (*lexer).empty},
-		{matchLit(`"`), punct(tQuote)},
-	}, punctRules()...)
-	rulesV2 = append(rulesV2, skip,
-		rule{matchFold("ismissing"), wordAct(tIsMissing)},
-		rule{matchTerm, (*lexer).term},
-		rule{matchExact, (*lexer).exact},
-		rule{affixMatcher(tPrefix, numberEndsV2, true), affixAct(tPrefix)},
-		rule{affixMatcher(tSuffix, numberEndsV2, true), affixAct(tSuffix)},
-		rule{affixMatcher(tContains, numberEndsV2, true), affixAct(tContains)},
-		rule{matchWildcard, (*lexer).wildcard})
+// rules puts a dialect's rules in order: its own first rules, the quote and one-character
+// tokens both dialects share, skipped space, punctuation and control bytes, its last rules.
+func rules(first, last []rule) []rule {
+	out := append(first, rule{matchLit(`"`), punct(tQuote)})
+	out = append(out, punctRules()...)
+	out = append(out, rule{matchSkip, nil})
+	return append(out, last...)
 }
 
 // punctRules are the one-character tokens both dialects share, in the lexers' order.

@@ -322,38 +322,42 @@ func negate(pos int, c Node) Node {
 	return &Not{P: pos, Child: c}
 }
 
-// intersect joins b and c as RediSearch does: stop words (nil) drop out, and an
-// intersection on the left takes c in as one more child. In dialect 2 an intersection on the
-// right takes b in too, at its end.
+// intersect joins b and c as RediSearch's intersection_step does.
 func (p *parser) intersect(b, c Node) Node {
-	if b == nil || c == nil {
-		return either(b, c)
-	}
-	if x, ok := b.(*Intersect); ok {
-		x.Children = append(x.Children, c)
-		return x
-	}
-	if x, ok := c.(*Intersect); ok && p.v2 {
-		x.Children = append(x.Children, b)
-		return x
-	}
-	return &Intersect{P: b.Pos(), Children: []Node{b, c}}
+	return p.join(b, c, func(n Node) *[]Node {
+		if x, ok := n.(*Intersect); ok {
+			return &x.Children
+		}
+		return nil
+	}, func() Node { return &Intersect{P: b.Pos(), Children: []Node{b, c}} })
 }
 
-// union joins b and c the way intersect does.
+// union joins b and c as RediSearch's union_step does.
 func (p *parser) union(b, c Node) Node {
+	return p.join(b, c, func(n Node) *[]Node {
+		if x, ok := n.(*Union); ok {
+			return &x.Children
+		}
+		return nil
+	}, func() Node { return &Union{P: b.Pos(), Children: []Node{b, c}} })
+}
+
+// join joins two operands of an AND or an OR: stop words (nil) drop out; a node of the
+// operator's own kind on the left (kids returns its children) takes c in as one more child;
+// in dialect 2 one on the right takes b in too, at its end; otherwise pair makes a new node.
+func (p *parser) join(b, c Node, kids func(Node) *[]Node, pair func() Node) Node {
 	if b == nil || c == nil {
 		return either(b, c)
 	}
-	if x, ok := b.(*Union); ok {
-		x.Children = append(x.Children, c)
-		return x
+	if k := kids(b); k != nil {
+		*k = append(*k, c)
+		return b
 	}
-	if x, ok := c.(*Union); ok && p.v2 {
-		x.Children = append(x.Children, b)
-		return x
+	if k := kids(c); k != nil && p.v2 {
+		*k = append(*k, b)
+		return c
 	}
-	return &Union{P: b.Pos(), Children: []Node{b, c}}
+	return pair()
 }
 
 func either(b, c Node) Node {

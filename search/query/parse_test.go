@@ -155,6 +155,12 @@ var parseCases = []struct {
 	{1, "a b 1 | c", "AND(a, b, OR(1, c))"},
 	{1, "a b 1 c", "AND(a, b, AND(1, c))"},
 	{1, "(a | b) c d", "AND(OR(a, b), AND(c, d))"},
+	{1, `-a "b"`, `AND(NOT(a), "b")`},
+	{1, `-"a" b`, `NOT(AND("a", b))`},
+	{1, `~"a" b`, `OPT(AND("a", b))`},
+	{1, "~a | b", "OPT(OR(a, b))"},
+	{1, "a -b c", "AND(a, NOT(AND(b, c)))"},
+	{1, "-a the b", "NOT(AND(a, b))"},
 	{1, "--hello", "hello"},
 	{1, "hello ~world ~war", "AND(hello, OPT(world), OPT(war))"},
 	{1, "foo -bar -(bar baz)", "AND(foo, NOT(bar), NOT(AND(bar, baz)))"},
@@ -220,6 +226,10 @@ var parseCases = []struct {
 	{1, "@t1:@t2:@t3:hello", "@t1:(@t2:(@t3:(hello)))"},
 	{1, "@title:(@bar:[0 10])", "@title:(NUM(@bar [0 10]))"},
 	{2, "@a|b:{x}", "ERR Syntax error at offset 5 near b"},
+	{1, "@b|the|c:setup", "ERR Syntax error at offset 3 near the"},
+	{1, `@f:"the"`, "ERR Syntax error at offset 4 near the"},
+	{2, `@f:"the"`, `@f:("the")`},
+	{2, "@a|as|ismissing|1:x", "@a|as|ismissing|1:(x)"},
 
 	// Tags.
 	{2, "@t:{foo}", "TAG(@t foo)"},
@@ -479,6 +489,35 @@ func clearAll(ns []Node) {
 	}
 }
 
+// TestOptions covers what the table's shared options do not: no stop words, no parameters.
+func TestOptions(t *testing.T) {
+	tests := []struct {
+		q    string
+		opts Options
+		want string
+	}{
+		{"the fox", Options{Dialect: 2}, "AND(the, fox)"},
+		{`"the fox"`, Options{Dialect: 1}, `"the fox"`},
+		{"@t:{with dog}", Options{Dialect: 1}, `TAG(@t "with dog")`},
+		{"the fox", Options{Dialect: 1, IsStopWord: func(w string) bool { return w == "fox" }}, "the"},
+		{"$p", Options{Dialect: 2}, "ERR No such parameter `p`"},
+		{"*=>[KNN 2 @v $b]", Options{Dialect: 2, Params: map[string]string{"b": ""}}, "KNN(2 @v $b | *)"},
+		{"*=>[KNN $k @v $b]", Options{Dialect: 2, Params: map[string]string{"b": "", "k": ""}},
+			"ERR Invalid numeric value () for parameter `k`"},
+	}
+	for _, tc := range tests {
+		n, err := Parse(tc.q, tc.opts)
+		if msg, ok := strings.CutPrefix(tc.want, "ERR "); ok {
+			assert.EqualError(t, err, msg, tc.q)
+			continue
+		}
+		if assert.NoError(t, err, tc.q) {
+			assert.Equal(t, tc.want, dump(n), tc.q)
+			requireRoundTrip(t, n, tc.opts)
+		}
+	}
+}
+
 func TestDialectOption(t *testing.T) {
 	_, err := Parse("a", Options{Dialect: 5})
 	require.EqualError(t, err, "DIALECT requires a non negative integer >=1 and <= 4")
@@ -537,6 +576,11 @@ func TestStringForms(t *testing.T) {
 		{&Numeric{Field: "n", Min: math.Inf(-1), Max: 1e21, MaxExclusive: true}, "@n:[-inf (1000000000000000000000]"},
 		{&KNN{K: 5, Field: "v", BlobParam: "b", Filter: &All{}, Alias: "my dist"}, `*=>[KNN 5 @v $b AS "my dist"]`},
 		{&Wildcard{Pattern: "it's"}, `w"it's"`},
+		{&Geo{Field: "g", Lon: -1.5, Lat: 2, Radius: 0.25, Unit: "mi"}, "@g:[-1.5 2 0.25 mi]"},
+		{&VectorRange{Field: "v", Radius: 0.5, BlobParam: "b", Attrs: Attrs{YieldDistanceAs: "d 1"}},
+			`@v:[VECTOR_RANGE 0.5 $b]=>{$yield_distance_as: "d 1"}`},
+		{&Fields{Names: []string{"a-b", "c"}, Child: &IsMissing{Field: "x"}}, `@a\-b|c:(ismissing(@x))`},
+		{&Fuzzy{Text: "x\x01", Distance: 2}, "%%\"x\x01\"%%"},
 	}
 	for _, tc := range tests {
 		assert.Equal(t, tc.want, tc.n.String())

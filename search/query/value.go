@@ -148,25 +148,19 @@ func lower(s string) string {
 }
 
 // formatNum writes f so that both dialects' lexers read it back exactly.
-func formatNum(f float64) string {
-	switch {
-	case math.IsInf(f, 1):
-		return "+inf"
-	case math.IsInf(f, -1):
-		return "-inf"
-	}
-	return strconv.FormatFloat(f, 'f', -1, 64)
-}
+func formatNum(f float64) string { return formatFloat(f, -1, "+inf") }
 
 // formatC is C's printf("%f"), which RediSearch's messages use.
-func formatC(f float64) string {
+func formatC(f float64) string { return formatFloat(f, 6, "inf") }
+
+func formatFloat(f float64, prec int, posInf string) string {
 	switch {
 	case math.IsInf(f, 1):
-		return "inf"
+		return posInf
 	case math.IsInf(f, -1):
 		return "-inf"
 	}
-	return strconv.FormatFloat(f, 'f', 6, 64)
+	return strconv.FormatFloat(f, 'f', prec, 64)
 }
 
 // formatG is C's printf("%g").
