@@ -78,7 +78,7 @@ func (e *evaluator) eval(n query.Node) *roaring.Bitmap {
 		b, _ := e.termLeaf(n.Text, weightOf(n.Attrs))
 		return b
 	case *query.Phrase:
-		return e.phrase(n)
+		return e.phrase(n, true)
 	case *query.Affix:
 		return e.expand(strings.ToLower(n.Text), weightOf(n.Attrs), affixMatcher(n.Kind, strings.ToLower(n.Text)))
 	case *query.Wildcard:
@@ -235,14 +235,19 @@ func (e *evaluator) termLeaf(text string, weight float64) (*roaring.Bitmap, *lea
 	}
 	words := tokens(text)
 	if len(words) != 1 {
-		// A word with inner punctuation is several tokens: they must appear as a phrase.
-		return e.phrase(&query.Phrase{Terms: words}), nil
+		// A word with inner punctuation is several tokens: they must appear as a phrase,
+		// each expanded as a word of its own (as RediSearch does).
+		return e.phrase(&query.Phrase{Terms: words}, false), nil
 	}
+	return e.wordLeaf(words[0], weight, !e.req.Verbatim)
+}
+
+// wordLeaf matches one analysed word, and with stem every word sharing its stem.
+func (e *evaluator) wordLeaf(w string, weight float64, stem bool) (*roaring.Bitmap, *leaf) {
 	l := e.newLeaf(weight)
-	w := words[0]
 	out := roaring.New()
 	e.addTerm(out, l, w)
-	if !e.req.Verbatim {
+	if stem {
 		if s := stemmerFor(e.req.language(e.p.def)).stem(w); s != w {
 			e.addTerm(out, l, s)
 		}
@@ -337,8 +342,9 @@ func withinEdits(a, b string, k int) bool {
 }
 
 // phrase matches documents holding the words in sequence (within the slop, in order
-// unless told otherwise).
-func (e *evaluator) phrase(n *query.Phrase) *roaring.Bitmap {
+// unless told otherwise). The words of an exact (quoted) phrase match only as written, as
+// RediSearch never expands them.
+func (e *evaluator) phrase(n *query.Phrase, exact bool) *roaring.Bitmap {
 	var words []string
 	for _, t := range n.Terms {
 		for _, w := range tokens(t) {
@@ -357,7 +363,7 @@ func (e *evaluator) phrase(n *query.Phrase) *roaring.Bitmap {
 	sets := make([]map[uint32]bool, len(words))
 	var bms []*roaring.Bitmap
 	for i, w := range words {
-		b, l := e.termLeaf(w, weightOf(n.Attrs))
+		b, l := e.wordLeaf(w, weightOf(n.Attrs), !exact && !e.req.Verbatim)
 		sets[i] = map[uint32]bool{}
 		if l != nil {
 			sets[i] = l.terms

@@ -84,9 +84,29 @@ func (s jsonSource) values(f *Field) []string {
 	}
 	var out []string
 	for _, m := range matches {
+		if f.Type == Numeric && holdsString(m) {
+			// RediSearch indexes only JSON numbers in a NUMERIC field; a string there fails
+			// the document.
+			return []string{unindexable}
+		}
 		out = appendJSONValue(out, m)
 	}
 	return out
+}
+
+// holdsString reports whether v is a string or an array holding one.
+func holdsString(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return true
+	case *jsonpath.Array:
+		for i := range x.Len() {
+			if _, ok := x.At(i).(string); ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // appendJSONValue appends a match's scalar values: an array contributes its elements.

@@ -210,6 +210,12 @@ func TestSearchJSON(t *testing.T) {
 	assert.Equal(t, int64(3), search("@tags:{important}", "NOCONTENT")[0], "JSON.SET on a path re-indexes")
 	require.NoError(t, rdb.Do(ctx, "JSON.DEL", "issue:3").Err())
 	assert.Equal(t, int64(2), search("@tags:{important}", "NOCONTENT")[0])
+	// A JSON string in a NUMERIC field fails the document, as in RediSearch.
+	require.NoError(t, rdb.Do(ctx, "JSON.SET", "issue:4", "$", `{"author":"erin","created":"7"}`).Err())
+	assert.Equal(t, []any{int64(0)}, search("@author:{erin}", "NOCONTENT"))
+	info, err := rdb.Do(ctx, "FT.INFO", "issues").Result()
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), infoValue(info, "hash_indexing_failures"))
 }
 
 func TestSearchErrors(t *testing.T) {
