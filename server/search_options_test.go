@@ -21,7 +21,7 @@ func TestSearchOptions(t *testing.T) {
 	require.NoError(t, rdb.Do(ctx, "FT.CREATE", "idx", "PREFIX", "1", "p:", "SCHEMA",
 		"title", "TEXT", "body", "TEXT", "tag", "TAG", "n", "NUMERIC", "SORTABLE", "loc", "GEO").Err())
 	docs := [][]any{
-		{"p:1", "title", "red apple pie", "body", "sweet", "tag", "fruit", "n", 3, "loc", "-0.1278,51.5074"},  // London
+		{"p:1", "title", "red apple pie", "body", "sweet", "tag", "fruit", "n", 3, "loc", "-0.1278,51.5074"}, // London
 		{"p:2", "title", "green apple", "body", "red sour", "tag", "fruit", "n", 1, "loc", "2.3522,48.8566"}, // Paris
 		{"p:3", "title", "red car", "body", "fast pie", "tag", "vehicle", "n", 2, "loc", "-74.006,40.7128"},  // New York
 		{"p:4", "title", "pie red", "body", "", "tag", "food", "n", 4},
