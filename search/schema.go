@@ -404,23 +404,13 @@ func compileJSONField(id string) (*jsonField, error) {
 
 // finish numbers the fields and builds the stop-word set.
 func (d *Def) finish() {
+	var count [Vector + 1]int
 	for i, f := range d.Fields {
 		f.pos = i
-		switch f.Type {
-		case Text:
-			f.slot = d.numText
-			d.numText++
-		case Tag:
-			f.slot = d.numTag
-			d.numTag++
-		case Numeric:
-			f.slot = d.numNum
-			d.numNum++
-		case Geo:
-			f.slot = d.numGeo
-			d.numGeo++
-		}
+		f.slot = count[f.Type]
+		count[f.Type]++
 	}
+	d.numText, d.numTag, d.numNum, d.numGeo = count[Text], count[Tag], count[Numeric], count[Geo]
 	words := d.StopWords
 	if words == nil {
 		words = defaultStopWords
@@ -429,6 +419,24 @@ func (d *Def) finish() {
 	for _, w := range words {
 		d.stopwords[w] = true
 	}
+}
+
+// Flags lists the field's flags as FT.INFO shows them, in RediSearch's order.
+func (f *Field) Flags() []string {
+	var out []string
+	for _, fl := range []struct {
+		on   bool
+		name string
+	}{
+		{f.CaseSensitive, "CASESENSITIVE"}, {f.Sortable, "SORTABLE"}, {f.UNF, "UNF"},
+		{f.NoStem, "NOSTEM"}, {f.NoIndex, "NOINDEX"}, {f.WithSuffixTrie, "WITHSUFFIXTRIE"},
+		{f.IndexEmpty, "INDEXEMPTY"}, {f.IndexMissing, "INDEXMISSING"},
+	} {
+		if fl.on {
+			out = append(out, fl.name)
+		}
+	}
+	return out
 }
 
 // Field returns the attribute called name, or nil.

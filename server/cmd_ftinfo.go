@@ -166,31 +166,7 @@ func writeIndexDefinition(w *Writer, def *search.Def) {
 // writeAttribute writes one schema field as RediSearch does: identifier, attribute, type,
 // the type's parameters, then its flags (bare in RESP2, under "flags" in RESP3).
 func writeAttribute(w *Writer, f *search.Field) {
-	var flags []string
-	if f.CaseSensitive {
-		flags = append(flags, "CASESENSITIVE")
-	}
-	if f.Sortable {
-		flags = append(flags, "SORTABLE")
-	}
-	if f.UNF {
-		flags = append(flags, "UNF")
-	}
-	if f.NoStem {
-		flags = append(flags, "NOSTEM")
-	}
-	if f.NoIndex {
-		flags = append(flags, "NOINDEX")
-	}
-	if f.WithSuffixTrie {
-		flags = append(flags, "WITHSUFFIXTRIE")
-	}
-	if f.IndexEmpty {
-		flags = append(flags, "INDEXEMPTY")
-	}
-	if f.IndexMissing {
-		flags = append(flags, "INDEXMISSING")
-	}
+	flags := f.Flags()
 	pairs := 3
 	if f.Type == search.Text || f.Type == search.Tag {
 		pairs++
