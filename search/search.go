@@ -281,6 +281,11 @@ func (e *evaluator) score(did uint32, g *scoring, req *Request) float64 {
 		return d.score
 	}
 	const k1, b = 1.2, 0.75
+	tfidf := strings.EqualFold(req.Scorer, "TFIDF")
+	maxFreq := 1.0
+	if tfidf {
+		maxFreq = float64(max(d.maxFreq(), 1))
+	}
 	total := 0.0
 	for i, l := range e.leaves {
 		if l.negated || len(l.terms) == 0 {
@@ -292,10 +297,11 @@ func (e *evaluator) score(did uint32, g *scoring, req *Request) float64 {
 		}
 		df := float64(g.dfs[i])
 		n := float64(g.docs)
-		switch strings.ToUpper(req.Scorer) {
-		case "TFIDF":
+		switch {
+		case tfidf:
+			// RediSearch's TFIDF: frequencies relative to the document's most frequent term.
 			idf := math.Log2(1 + n/math.Max(df, 1))
-			total += l.weight * tf * idf
+			total += l.weight * tf / maxFreq * idf
 		default:
 			idf := math.Log(1 + (n-df+0.5)/(df+0.5))
 			norm := 1 - b + b*float64(d.len)/math.Max(g.avgLen, 1)
@@ -303,6 +309,19 @@ func (e *evaluator) score(did uint32, g *scoring, req *Request) float64 {
 		}
 	}
 	return total * d.score
+}
+
+// maxFreq is how often the document's most frequent term occurs in it.
+func (d *doc) maxFreq() int {
+	counts := map[uint32]int{}
+	best := 0
+	for _, toks := range d.text {
+		for _, t := range toks {
+			counts[t]++
+			best = max(best, counts[t])
+		}
+	}
+	return best
 }
 
 // termFreq counts, weighted by field, the tokens of d that the leaf matched.

@@ -221,10 +221,10 @@ func (sa *searchArgs) option(w string, r *argReader) error {
 	case "SCORER":
 		s, _ := r.next()
 		switch strings.ToUpper(s) {
-		case "BM25STD", "BM25", "TFIDF":
+		case "BM25STD", "TFIDF":
 			req.Scorer = strings.ToUpper(s)
 		default:
-			return fmt.Errorf("Scorer %s not supported by darner", s)
+			return fmt.Errorf("Scorer %s is not supported by darner yet (BM25STD and TFIDF are)", s)
 		}
 	case "DIALECT":
 		s, _ := r.next()
