@@ -117,10 +117,10 @@ func escapedTokens(text string) []string {
 	return out
 }
 
-// stemmer stems single words for one language; safe for concurrent use.
+// stemmer stems single words for one language; safe for concurrent use, since the bleve
+// filters in the stemmers table are stateless (empty structs).
 type stemmer struct {
-	mu sync.Mutex // protects f: bleve's filters are not documented as concurrency-safe
-	f  analysis.TokenFilter
+	f analysis.TokenFilter
 }
 
 var (
@@ -148,8 +148,6 @@ func (s *stemmer) stem(w string) string {
 	if s == nil {
 		return w
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	ts := s.f.Filter(analysis.TokenStream{{Term: []byte(w)}})
 	if len(ts) == 0 {
 		return w

@@ -31,12 +31,9 @@ func (p *part) analyseField(d *doc, f *Field, vs []string, st *stemmer) bool {
 				if p.def.IsStopWord(w) {
 					continue
 				}
-				ids = append(ids, p.text.termID(w))
-				var sid uint32
-				if s := st.stem(w); s != w {
-					sid = p.text.termID(stemMarker + s)
-				}
-				stems = append(stems, sid)
+				tid := p.text.termID(w)
+				ids = append(ids, tid)
+				stems = append(stems, p.text.stemID(tid, st, st == p.stemmer))
 			}
 		}
 		d.text[f.slot], d.stems[f.slot] = ids, stems
@@ -116,6 +113,7 @@ func parseGeo(v string) ([2]float64, bool) {
 type textIndex struct {
 	terms  map[string]uint32
 	words  []string              // by term id
+	stems  []uint32              // by term id: its stem term's id in the default language, 0 if none, noStem if not known yet
 	post   [][]*roaring.Bitmap   // by term id, then text slot
 	sorted *btree.BTreeG[string] // the terms in order, for prefix expansion
 	fields int
@@ -126,6 +124,7 @@ func newTextIndex(fields int) textIndex {
 		// id 0 is reserved: a stem id of 0 means "no stem".
 		terms:  map[string]uint32{"\x00": 0},
 		words:  []string{"\x00"},
+		stems:  []uint32{0},
 		post:   [][]*roaring.Bitmap{nil},
 		sorted: btree.NewBTreeG(func(a, b string) bool { return a < b }),
 		fields: fields,
@@ -140,9 +139,31 @@ func (t *textIndex) termID(w string) uint32 {
 	w = strings.Clone(w)
 	t.terms[w] = id
 	t.words = append(t.words, w)
+	t.stems = append(t.stems, unknownStem)
 	t.post = append(t.post, make([]*roaring.Bitmap, t.fields))
 	t.sorted.Set(w)
 	return id
+}
+
+// unknownStem marks a term whose stem has not been looked up yet.
+const unknownStem = ^uint32(0)
+
+// stemID returns the id of the stem marker term of term tid under st, or 0 when the word is
+// its own stem. For the index's default language (cache) the answer is kept per term, so
+// each distinct word is stemmed once per part.
+func (t *textIndex) stemID(tid uint32, st *stemmer, cache bool) uint32 {
+	if cache && t.stems[tid] != unknownStem {
+		return t.stems[tid]
+	}
+	var sid uint32
+	w := t.words[tid]
+	if s := st.stem(w); s != w {
+		sid = t.termID(stemMarker + s)
+	}
+	if cache {
+		t.stems[tid] = sid
+	}
+	return sid
 }
 
 func (t *textIndex) add(slot int, id uint32, terms, stems []uint32) {

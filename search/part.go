@@ -12,7 +12,8 @@ import (
 // Every method runs under that shard's lock (write lock for changes, read lock for
 // queries), which is what guards the part; it has no lock of its own.
 type part struct {
-	def *Def
+	def     *Def
+	stemmer *stemmer // the default language's
 
 	ids  map[string]uint32 // key → doc id
 	docs []doc             // by doc id; a free slot has key == ""
@@ -48,6 +49,7 @@ type doc struct {
 func newPart(def *Def) *part {
 	p := &part{
 		def:     def,
+		stemmer: stemmerFor(def.Language),
 		ids:     make(map[string]uint32),
 		live:    roaring.New(),
 		text:    newTextIndex(def.numText),
