@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/ar"
@@ -80,14 +81,64 @@ var (
 
 // tokens splits text into lower-cased words, in order. A backslash-escaped separator stays
 // in its word, as RediSearch's tokenizer keeps it.
-func tokens(text string) []string {
+func tokens(text string) []string { return appendTokens(nil, text) }
+
+// appendTokens appends text's words to out. Plain ASCII text, which most documents are, is
+// split here without allocating (the words are substrings of text, lower-cased copies only
+// where text has capitals): bleve's tokenizer allocates a token per word, which measured as
+// the largest cost of indexing a document (BenchmarkIndexHash). Other text goes through
+// bleve's character tokenizer and lower-case filter, with the same separator set.
+func appendTokens(out []string, text string) []string {
 	if strings.IndexByte(text, '\\') >= 0 {
-		return escapedTokens(text)
+		return append(out, escapedTokens(text)...)
 	}
-	ts := lower.Filter(tokenizer.Tokenize([]byte(text)))
-	out := make([]string, len(ts))
-	for i, t := range ts {
-		out[i] = string(t.Term)
+	if isASCII(text) {
+		return appendASCIITokens(out, text)
+	}
+	for _, t := range lower.Filter(tokenizer.Tokenize([]byte(text))) {
+		out = append(out, string(t.Term))
+	}
+	return out
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiSeparator is isSeparator for bytes below 128.
+var asciiSeparator = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = isSeparator(rune(c))
+	}
+	return t
+}()
+
+func appendASCIITokens(out []string, text string) []string {
+	start := -1
+	upper := false
+	for i := 0; i <= len(text); i++ {
+		if i == len(text) || asciiSeparator[text[i]] {
+			if start >= 0 {
+				w := text[start:i]
+				if upper {
+					w = strings.ToLower(w)
+				}
+				out = append(out, w)
+				start, upper = -1, false
+			}
+			continue
+		}
+		if start < 0 {
+			start = i
+		}
+		if 'A' <= text[i] && text[i] <= 'Z' {
+			upper = true
+		}
 	}
 	return out
 }

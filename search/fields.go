@@ -20,14 +20,15 @@ func (p *part) analyseField(d *doc, f *Field, vs []string, st *stemmer) bool {
 		if f.NoStem {
 			st = nil
 		}
-		var ids, stems []uint32
+		ids, stems := p.scratchIDs[:0], p.scratchStems[:0]
 		for _, v := range vs {
 			if v == "" && f.IndexEmpty {
 				ids = append(ids, p.text.termID(""))
 				stems = append(stems, 0)
 				continue
 			}
-			for _, w := range tokens(v) {
+			p.scratchWords = appendTokens(p.scratchWords[:0], v)
+			for _, w := range p.scratchWords {
 				if p.def.IsStopWord(w) {
 					continue
 				}
@@ -36,8 +37,13 @@ func (p *part) analyseField(d *doc, f *Field, vs []string, st *stemmer) bool {
 				stems = append(stems, p.text.stemID(tid, st, st == p.stemmer))
 			}
 		}
-		d.text[f.slot], d.stems[f.slot] = ids, stems
+		// One allocation holds both lists.
+		both := make([]uint32, 2*len(ids))
+		copy(both, ids)
+		copy(both[len(ids):], stems)
+		d.text[f.slot], d.stems[f.slot] = both[:len(ids):len(ids)], both[len(ids):]
 		d.len += int32(len(ids))
+		p.scratchIDs, p.scratchStems = ids, stems
 	case Tag:
 		var tags []string
 		for _, v := range vs {
@@ -84,7 +90,8 @@ func appendTags(out []string, v string, f *Field) []string {
 		if !f.CaseSensitive {
 			t = strings.ToLower(t)
 		}
-		out = append(out, t)
+		// Cloned: v may alias the document's bytes, which a later write overwrites.
+		out = append(out, strings.Clone(t))
 	}
 	return out
 }

@@ -26,6 +26,12 @@ type part struct {
 	geos    []geoIndex        // by Field.slot
 	missing []*roaring.Bitmap // by Field.pos; non-nil for INDEXMISSING fields
 
+	// Scratch space for analysing one document (parts are used under their shard's lock,
+	// one write at a time).
+	scratchWords []string
+	scratchIDs   []uint32
+	scratchStems []uint32
+
 	totalLen int64 // tokens over all live documents, for BM25's average length
 	records  int64 // postings entries, for FT.INFO's num_records
 	failures int64 // documents left out because a field could not be indexed

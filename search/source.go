@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"darner/engine"
 	"darner/jsonpath"
@@ -25,7 +26,7 @@ func (d *Def) source(o *engine.Object) source {
 	switch v := o.Value.(type) {
 	case *engine.Hash:
 		if d.On == OnHash {
-			return hashSource{v}
+			return &hashSource{h: v}
 		}
 	case *engine.JSON:
 		if d.On == OnJSON {
@@ -35,14 +36,21 @@ func (d *Def) source(o *engine.Object) source {
 	return nil
 }
 
-type hashSource struct{ h *engine.Hash }
+// hashSource reads a hash's fields. The value it returns aliases the hash's own bytes, which
+// a later HSET may overwrite in place: it is valid during the analysis of this write only,
+// and whatever the index keeps of it is copied (terms and tags are cloned when stored).
+type hashSource struct {
+	h   *engine.Hash
+	buf [1]string
+}
 
-func (s hashSource) values(f *Field) []string {
+func (s *hashSource) values(f *Field) []string {
 	b, ok := s.h.Get(f.Path)
 	if !ok {
 		return nil
 	}
-	return []string{string(b)}
+	s.buf[0] = unsafe.String(unsafe.SliceData(b), len(b))
+	return s.buf[:]
 }
 
 type jsonSource struct{ root any }
