@@ -24,7 +24,7 @@ type leaf struct {
 	negated bool    // under a Not: matches, but does not score
 	df      int64   // documents it matches, summed over parts before scoring
 	// terms are the term ids it matched in the part being evaluated.
-	terms map[uint32]bool
+	terms *termSet
 }
 
 // evaluator evaluates a query tree over one part.
@@ -218,7 +218,7 @@ func (e *evaluator) typed(name string, t FieldType) *Field {
 
 // newLeaf registers a scoring leaf for the current mask.
 func (e *evaluator) newLeaf(weight float64) *leaf {
-	l := &leaf{mask: e.mask, weight: weight, negated: e.negated > 0, terms: map[uint32]bool{}}
+	l := &leaf{mask: e.mask, weight: weight, negated: e.negated > 0, terms: &termSet{}}
 	e.leaves = append(e.leaves, l)
 	return l
 }
@@ -264,7 +264,7 @@ func (e *evaluator) addTerm(out *roaring.Bitmap, l *leaf, w string) {
 	}
 	if b := e.p.text.postings(w, e.mask); b != nil {
 		out.Or(b)
-		l.terms[tid] = true
+		l.terms.add(tid)
 	}
 }
 
@@ -360,14 +360,11 @@ func (e *evaluator) phrase(n *query.Phrase, exact bool) *roaring.Bitmap {
 	if n.Attrs.InOrder != nil {
 		inorder = *n.Attrs.InOrder
 	}
-	sets := make([]map[uint32]bool, len(words))
+	sets := make([]*termSet, len(words))
 	var bms []*roaring.Bitmap
 	for i, w := range words {
 		b, l := e.wordLeaf(w, weightOf(n.Attrs), !exact && !e.req.Verbatim)
-		sets[i] = map[uint32]bool{}
-		if l != nil {
-			sets[i] = l.terms
-		}
+		sets[i] = l.terms
 		bms = append(bms, b)
 	}
 	if len(bms) == 0 {
@@ -454,7 +451,7 @@ func unitMetres(u string) float64 {
 
 // hasSequence reports whether document id holds, in one of the masked text fields, tokens
 // from sets[0], sets[1], … in sequence with at most slop other tokens between them in all.
-func (p *part) hasSequence(id uint32, sets []map[uint32]bool, mask []bool, slop int, inorder bool) bool {
+func (p *part) hasSequence(id uint32, sets []*termSet, mask []bool, slop int, inorder bool) bool {
 	d := &p.docs[id]
 	for slot, toks := range d.text {
 		if mask != nil && !mask[slot] {
@@ -467,8 +464,8 @@ func (p *part) hasSequence(id uint32, sets []map[uint32]bool, mask []bool, slop 
 	return false
 }
 
-func sequenceIn(toks, stems []uint32, sets []map[uint32]bool, slop int, inorder bool) bool {
-	at := func(i int, set map[uint32]bool) bool { return set[toks[i]] || (stems[i] != 0 && set[stems[i]]) }
+func sequenceIn(toks, stems []uint32, sets []*termSet, slop int, inorder bool) bool {
+	at := func(i int, set *termSet) bool { return set.has(toks[i]) || (stems[i] != 0 && set.has(stems[i])) }
 	if inorder {
 		for start := range toks {
 			if !at(start, sets[0]) {
@@ -522,3 +519,45 @@ func sequenceIn(toks, stems []uint32, sets []map[uint32]bool, slop int, inorder 
 	}
 	return false
 }
+
+// termSet is the set of term ids a leaf matched: a short list while it is short (a word
+// matches itself and its stems), a map once an expansion makes it long.
+type termSet struct {
+	few  []uint32
+	many map[uint32]struct{}
+}
+
+const termSetFew = 8
+
+func (s *termSet) add(t uint32) {
+	if s.has(t) {
+		return
+	}
+	if s.many == nil && len(s.few) < termSetFew {
+		s.few = append(s.few, t)
+		return
+	}
+	if s.many == nil {
+		s.many = make(map[uint32]struct{}, 2*termSetFew)
+		for _, x := range s.few {
+			s.many[x] = struct{}{}
+		}
+		s.few = nil
+	}
+	s.many[t] = struct{}{}
+}
+
+func (s *termSet) has(t uint32) bool {
+	if s.many != nil {
+		_, ok := s.many[t]
+		return ok
+	}
+	for _, x := range s.few {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *termSet) len() int { return len(s.few) + len(s.many) }

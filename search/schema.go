@@ -87,6 +87,7 @@ type Def struct {
 	Fields    []*Field
 
 	byName    map[string]*Field
+	weights   []float64 // the WEIGHT of each text field, by slot
 	stopwords map[string]bool
 	numText   int
 	numTag    int
@@ -411,6 +412,12 @@ func (d *Def) finish() {
 		count[f.Type]++
 	}
 	d.numText, d.numTag, d.numNum, d.numGeo = count[Text], count[Tag], count[Numeric], count[Geo]
+	d.weights = make([]float64, d.numText)
+	for _, f := range d.Fields {
+		if f.Type == Text {
+			d.weights[f.slot] = f.Weight
+		}
+	}
 	words := d.StopWords
 	if words == nil {
 		words = defaultStopWords

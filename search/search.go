@@ -221,7 +221,13 @@ func searchPart(v engine.View, p *part, req *Request, ast query.Node, st *partSt
 	if req.SortBy != "" {
 		sortField = p.def.Field(req.SortBy)
 	}
+	sc := newScorer(req, global, e.leaves)
 	top := newTopN(want, hitLess(req))
+	if sortField != nil && p.walkNumeric(m, sortField, want, req.SortDesc, top) {
+		res.hits = top.sorted()
+		e.scoreHits(res.hits, sc)
+		return res
+	}
 	it := m.Iterator()
 	for it.HasNext() {
 		did := it.Next()
@@ -230,18 +236,72 @@ func searchPart(v engine.View, p *part, req *Request, ast query.Node, st *partSt
 		if sortField != nil {
 			h.Sort = p.sortValue(v, did, sortField)
 		} else {
-			h.Score = e.score(did, global, req)
+			h.Score = e.score(did, sc)
 		}
 		top.offer(h)
 	}
 	res.hits = top.sorted()
-	if sortField != nil && len(e.leaves) > 0 {
-		// Scores are only reported (WITHSCORES); work them out for the kept hits alone.
-		for i := range res.hits {
-			res.hits[i].Score = e.score(p.ids[res.hits[i].Key], global, req)
-		}
+	if sortField != nil {
+		e.scoreHits(res.hits, sc)
 	}
 	return res
+}
+
+// scoreHits works out the scores of hits ordered by a SORTBY field: they are only reported
+// (WITHSCORES), so only the kept hits are scored.
+func (e *evaluator) scoreHits(hits []Hit, sc *scorer) {
+	if len(e.leaves) == 0 {
+		return
+	}
+	for i := range hits {
+		hits[i].Score = e.score(e.p.ids[hits[i].Key], sc)
+	}
+}
+
+// walkNumeric offers the matches of m to top in the order of the indexed NUMERIC field f,
+// walking the field's ordered values, when that is cheaper than visiting every match: when
+// the matches are dense enough that want of them turn up early (want × values < matches²).
+// It reports false, having offered nothing, when it does not apply or cannot fill top
+// (documents without a value, which sort last, would be needed).
+func (p *part) walkNumeric(m *roaring.Bitmap, f *Field, want int, desc bool, top *topN) bool {
+	if f.Type != Numeric || f.NoIndex {
+		return false
+	}
+	tree := p.nums[f.slot].tree
+	matches := m.GetCardinality()
+	if uint64(want)*uint64(tree.Len()) >= matches*matches {
+		return false
+	}
+	var hits []Hit
+	found, last := 0, math.NaN()
+	visit := func(e numEntry) bool {
+		if found >= want && e.v != last {
+			return false // past the last value that can still tie into the page
+		}
+		if !m.Contains(e.id) {
+			return true
+		}
+		d := &p.docs[e.id]
+		if ns := d.nums[f.slot]; len(ns) == 0 || ns[0] != e.v {
+			return true // a multi-value document sorts by its first value only
+		}
+		hits = append(hits, Hit{Key: d.key, Sort: SortValue{Num: e.v, IsNum: true}})
+		found++
+		last = e.v
+		return true
+	}
+	if desc {
+		tree.Reverse(visit)
+	} else {
+		tree.Scan(visit)
+	}
+	if found < want && uint64(found) < matches {
+		return false
+	}
+	for _, h := range hits {
+		top.offer(h)
+	}
+	return true
 }
 
 // applyFilters narrows m by FILTER, GEOFILTER and INKEYS.
@@ -273,39 +333,56 @@ func (e *evaluator) applyFilters(m *roaring.Bitmap) {
 	}
 }
 
-// score is the document's relevance: the sum over the query's scoring clauses of BM25
-// (Redis 8's default BM25STD) or TF-IDF, times the document's score.
-func (e *evaluator) score(did uint32, g *scoring, req *Request) float64 {
+// scorer weighs documents against a query's leaves with the index-wide statistics: BM25
+// (Redis 8's default, BM25STD) or TF-IDF. It is built once per part and query.
+type scorer struct {
+	tfidf  bool
+	idf    []float64 // by leaf
+	avgLen float64
+}
+
+func newScorer(req *Request, g *scoring, leaves []*leaf) *scorer {
+	sc := &scorer{tfidf: strings.EqualFold(req.Scorer, "TFIDF"), idf: make([]float64, len(leaves)),
+		avgLen: math.Max(g.avgLen, 1)}
+	n := float64(g.docs)
+	for i := range leaves {
+		df := float64(g.dfs[i])
+		if sc.tfidf {
+			sc.idf[i] = math.Log2(1 + n/math.Max(df, 1))
+		} else {
+			sc.idf[i] = math.Log(1 + (n-df+0.5)/(df+0.5))
+		}
+	}
+	return sc
+}
+
+// score is the document's relevance: the sum over the query's scoring clauses, times the
+// document's own score.
+func (e *evaluator) score(did uint32, sc *scorer) float64 {
 	d := &e.p.docs[did]
 	if len(e.leaves) == 0 {
 		return d.score
 	}
 	const k1, b = 1.2, 0.75
-	tfidf := strings.EqualFold(req.Scorer, "TFIDF")
 	maxFreq := 1.0
-	if tfidf {
+	if sc.tfidf {
 		maxFreq = float64(max(d.maxFreq(), 1))
 	}
 	total := 0.0
 	for i, l := range e.leaves {
-		if l.negated || len(l.terms) == 0 {
+		if l.negated || l.terms.len() == 0 {
 			continue
 		}
 		tf := e.p.termFreq(d, l)
 		if tf == 0 {
 			continue
 		}
-		df := float64(g.dfs[i])
-		n := float64(g.docs)
-		switch {
-		case tfidf:
+		if sc.tfidf {
 			// RediSearch's TFIDF: frequencies relative to the document's most frequent term.
-			idf := math.Log2(1 + n/math.Max(df, 1))
-			total += l.weight * tf / maxFreq * idf
-		default:
-			idf := math.Log(1 + (n-df+0.5)/(df+0.5))
-			norm := 1 - b + b*float64(d.len)/math.Max(g.avgLen, 1)
-			total += l.weight * idf * tf * (k1 + 1) / (tf + k1*norm)
+			total += l.weight * tf / maxFreq * sc.idf[i]
+		} else {
+			norm := 1 - b + b*float64(d.len)/sc.avgLen
+			total += l.weight * sc.idf[i] * tf * (k1 + 1) / (tf + k1*norm)
 		}
 	}
 	return total * d.score
@@ -334,25 +411,15 @@ func (p *part) termFreq(d *doc, l *leaf) float64 {
 		n := 0
 		stems := d.stems[slot]
 		for i, t := range toks {
-			if l.terms[t] || (stems[i] != 0 && l.terms[stems[i]]) {
+			if l.terms.has(t) || (stems[i] != 0 && l.terms.has(stems[i])) {
 				n++
 			}
 		}
 		if n > 0 {
-			tf += float64(n) * p.def.textWeight(slot)
+			tf += float64(n) * p.def.weights[slot]
 		}
 	}
 	return tf
-}
-
-// textWeight is the WEIGHT of the text field in slot.
-func (d *Def) textWeight(slot int) float64 {
-	for _, f := range d.Fields {
-		if f.Type == Text && f.slot == slot {
-			return f.Weight
-		}
-	}
-	return 1
 }
 
 // sortValue reads a document's value of field f for SORTBY.
