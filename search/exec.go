@@ -75,7 +75,8 @@ func (e *evaluator) eval(n query.Node) *roaring.Bitmap {
 		e.mask = saved
 		return out
 	case *query.Term:
-		b, _ := e.termLeaf(n.Text, weightOf(n.Attrs))
+		phon := n.Attrs.Phonetic == nil || *n.Attrs.Phonetic
+		b, _ := e.termLeaf(n.Text, weightOf(n.Attrs), phon)
 		return b
 	case *query.Phrase:
 		return e.phrase(n, true)
@@ -225,7 +226,7 @@ func (e *evaluator) newLeaf(weight float64) *leaf {
 
 // termLeaf matches one query word: itself and, unless VERBATIM or NOSTEM, every word with
 // its stem.
-func (e *evaluator) termLeaf(text string, weight float64) (*roaring.Bitmap, *leaf) {
+func (e *evaluator) termLeaf(text string, weight float64, phon bool) (*roaring.Bitmap, *leaf) {
 	if text == "" {
 		// `""`: the empty value, which fields with INDEXEMPTY index.
 		l := e.newLeaf(weight)
@@ -239,7 +240,18 @@ func (e *evaluator) termLeaf(text string, weight float64) (*roaring.Bitmap, *lea
 		// each expanded as a word of its own (as RediSearch does).
 		return e.phrase(&query.Phrase{Terms: words}, false), nil
 	}
-	return e.wordLeaf(words[0], weight, !e.req.Verbatim)
+	b, l := e.wordLeaf(words[0], weight, !e.req.Verbatim)
+	if phon && e.p.def.phonetic {
+		// In PHONETIC fields the word also matches the words that sound like it.
+		pid, aid := e.p.text.phoneticCodesOf(words[0])
+		for _, tid := range []uint32{pid, aid} {
+			if tid != 0 {
+				e.addTerm(b, l, e.p.text.words[tid])
+			}
+		}
+		l.df = int64(b.GetCardinality())
+	}
+	return b, l
 }
 
 // wordLeaf matches one analysed word, and with stem every word sharing its stem.
@@ -273,7 +285,7 @@ func (e *evaluator) expand(lit string, weight float64, match func(string) bool) 
 	l := e.newLeaf(weight)
 	out := roaring.New()
 	visit := func(w string) bool {
-		if w != "\x00" && !strings.HasPrefix(w, stemMarker) && match(w) {
+		if isWord(w) && match(w) {
 			e.addTerm(out, l, w)
 		}
 		return true

@@ -6,6 +6,8 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/tidwall/btree"
+
+	"darner/search/phonetic"
 )
 
 // analyseField turns one field's values into d's entries for it.
@@ -43,6 +45,9 @@ func (p *part) analyseField(d *doc, f *Field, vs []string, st *stemmer) bool {
 		copy(both[len(ids):], stems)
 		d.text[f.slot], d.stems[f.slot] = both[:len(ids):len(ids)], both[len(ids):]
 		d.len += int32(len(ids))
+		if f.Phonetic != "" {
+			d.phon[f.slot] = p.text.phoneticIDs(ids)
+		}
 		p.scratchIDs, p.scratchStems = ids, stems
 	case Tag:
 		var tags []string
@@ -173,10 +178,14 @@ func (t *textIndex) stemID(tid uint32, st *stemmer, cache bool) uint32 {
 	return sid
 }
 
+// add records that document id holds terms (and, when stems is not nil, their stems; a 0
+// term id stands for none) in text slot.
 func (t *textIndex) add(slot int, id uint32, terms, stems []uint32) {
 	for i, tid := range terms {
-		t.bitmap(tid, slot).Add(id)
-		if stems[i] != 0 {
+		if tid != 0 {
+			t.bitmap(tid, slot).Add(id)
+		}
+		if stems != nil && stems[i] != 0 {
 			t.bitmap(stems[i], slot).Add(id)
 		}
 	}
@@ -184,8 +193,11 @@ func (t *textIndex) add(slot int, id uint32, terms, stems []uint32) {
 
 func (t *textIndex) remove(slot int, id uint32, terms, stems []uint32) {
 	for i, tid := range terms {
-		if b := t.post[tid][slot]; b != nil {
+		if b := t.post[tid][slot]; b != nil && tid != 0 {
 			b.Remove(id)
+		}
+		if stems == nil {
+			continue
 		}
 		if s := stems[i]; s != 0 {
 			if b := t.post[s][slot]; b != nil {
@@ -193,6 +205,42 @@ func (t *textIndex) remove(slot int, id uint32, terms, stems []uint32) {
 			}
 		}
 	}
+}
+
+// phoneticMarker prefixes the Double Metaphone codes a PHONETIC field indexes beside its
+// words. Like the stem marker, it cannot start a word (a NUL is never part of a token a
+// query can name), so codes and words never meet.
+const phoneticMarker = "\x00ph:"
+
+// phoneticIDs returns the term ids of the codes of words ids, two per word.
+func (t *textIndex) phoneticIDs(ids []uint32) []uint32 {
+	out := make([]uint32, 0, 2*len(ids))
+	for _, tid := range ids {
+		a, b := t.phoneticCodes(t.words[tid])
+		out = append(out, a, b)
+	}
+	return out
+}
+
+// phoneticCodesOf is phoneticCodes for a query: it looks the codes up without adding
+// terms (a query holds only a read lock). A code no document has gives 0.
+func (t *textIndex) phoneticCodesOf(w string) (uint32, uint32) {
+	p, a := phonetic.DoubleMetaphone(w)
+	return t.terms[phoneticMarker+p], t.terms[phoneticMarker+a]
+}
+
+// phoneticCodes returns the term ids of w's primary and alternate codes (0 for none; the
+// alternate is 0 when it equals the primary).
+func (t *textIndex) phoneticCodes(w string) (uint32, uint32) {
+	p, a := phonetic.DoubleMetaphone(w)
+	var pid, aid uint32
+	if p != "" {
+		pid = t.termID(phoneticMarker + p)
+	}
+	if a != "" && a != p {
+		aid = t.termID(phoneticMarker + a)
+	}
+	return pid, aid
 }
 
 func (t *textIndex) bitmap(tid uint32, slot int) *roaring.Bitmap {
@@ -228,7 +276,7 @@ func (t *textIndex) postings(w string, mask []bool) *roaring.Bitmap {
 // liveTerms calls fn with every word some document still holds.
 func (t *textIndex) liveTerms(fn func(w string)) {
 	for tid, bs := range t.post {
-		if tid == 0 || strings.HasPrefix(t.words[tid], stemMarker) {
+		if !isWord(t.words[tid]) {
 			continue
 		}
 		for _, b := range bs {
@@ -238,6 +286,11 @@ func (t *textIndex) liveTerms(fn func(w string)) {
 			}
 		}
 	}
+}
+
+// isWord tells a term that is a word from the stem and phonetic markers (and id 0's "\x00").
+func isWord(term string) bool {
+	return term == "" || (term[0] != 0 && !strings.HasPrefix(term, stemMarker))
 }
 
 // tagIndex maps each tag value of one TAG field to its documents.

@@ -42,12 +42,15 @@ type part struct {
 type doc struct {
 	key   string
 	score float64
-	len   int32          // tokens in all its text fields
-	text  [][]uint32     // by text slot: the term ids of its tokens, in order
-	stems [][]uint32     // by text slot: per token, the stem's term id, or 0
-	tags  [][]string     // by tag slot
-	nums  [][]float64    // by numeric slot
-	geos  [][][2]float64 // by geo slot: (lon, lat) pairs
+	len   int32      // tokens in all its text fields
+	text  [][]uint32 // by text slot: the term ids of its tokens, in order
+	stems [][]uint32 // by text slot: per token, the stem's term id, or 0
+	// phon holds, for PHONETIC fields, two term ids per token: its Double Metaphone codes
+	// (the second 0 when it equals the first).
+	phon [][]uint32
+	tags [][]string     // by tag slot
+	nums [][]float64    // by numeric slot
+	geos [][][2]float64 // by geo slot: (lon, lat) pairs
 	// missing lists the positions of the INDEXMISSING fields it lacks.
 	missing []int
 }
@@ -112,6 +115,7 @@ func (p *part) remove(key string) {
 	d := &p.docs[id]
 	for slot, ts := range d.text {
 		p.text.remove(slot, id, ts, d.stems[slot])
+		p.text.remove(slot, id, d.phon[slot], nil)
 		p.records -= int64(len(ts))
 	}
 	for slot, vs := range d.tags {
@@ -149,6 +153,7 @@ func (p *part) add(d doc) {
 	}
 	for slot, ts := range d.text {
 		p.text.add(slot, id, ts, d.stems[slot])
+		p.text.add(slot, id, d.phon[slot], nil)
 		p.records += int64(len(ts))
 	}
 	for slot, vs := range d.tags {
@@ -180,6 +185,7 @@ func (p *part) analyse(key string, src source) (doc, bool) {
 		score: def.Score,
 		text:  make([][]uint32, def.numText),
 		stems: make([][]uint32, def.numText),
+		phon:  make([][]uint32, def.numText),
 		tags:  make([][]string, def.numTag),
 		nums:  make([][]float64, def.numNum),
 		geos:  make([][][2]float64, def.numGeo),

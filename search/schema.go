@@ -88,6 +88,7 @@ type Def struct {
 
 	byName    map[string]*Field
 	weights   []float64 // the WEIGHT of each text field, by slot
+	phonetic  bool      // some text field is PHONETIC
 	stopwords map[string]bool
 	numText   int
 	numTag    int
@@ -377,7 +378,9 @@ func (f *Field) textOption(w string, a *args) error {
 		m, _ := a.next()
 		switch strings.ToLower(m) {
 		case "dm:en", "dm:fr", "dm:pt", "dm:es":
-			return createErrorf("Field `%s`: PHONETIC matching is not supported by darner yet", f.Name)
+			// RediSearch encodes all four languages with the one Double Metaphone.
+			f.Phonetic = strings.ToLower(m)
+			return nil
 		}
 		return CreateError("Matcher Format: <2 chars algorithm>:<2 chars language>. Support algorithms: double metaphone (dm). Supported languages: English (en), French (fr), Portuguese (pt) and Spanish (es)")
 	}
@@ -416,6 +419,7 @@ func (d *Def) finish() {
 	for _, f := range d.Fields {
 		if f.Type == Text {
 			d.weights[f.slot] = f.Weight
+			d.phonetic = d.phonetic || f.Phonetic != ""
 		}
 	}
 	words := d.StopWords

@@ -68,6 +68,7 @@ func TestParseCreateErrors(t *testing.T) {
 		{"SCHEMA v VECTOR FLAT 6 TYPE FLOAT32 DIM 2 DISTANCE_METRIC L2", "Field `v`: VECTOR fields are not supported by darner yet"},
 		{"LANGUAGE klingon SCHEMA a TEXT", "Invalid language"},
 		{"SCORE 2 SCHEMA a TEXT", "Invalid score"},
+		{"SCHEMA a TEXT PHONETIC xx:yy", "Matcher Format: <2 chars algorithm>:<2 chars language>. Support algorithms: double metaphone (dm). Supported languages: English (en), French (fr), Portuguese (pt) and Spanish (es)"},
 		{"TEMPORARY 0 SCHEMA a TEXT", "Bad arguments for TEMPORARY: Value is not an integer or out of range"},
 		{"ON JSON SCHEMA $[ AS a TEXT", "Invalid JSONPath '$[' in attribute 'a' in index 'i'"},
 	} {

@@ -409,9 +409,10 @@ func (p *part) termFreq(d *doc, l *leaf) float64 {
 			continue
 		}
 		n := 0
-		stems := d.stems[slot]
+		stems, phon := d.stems[slot], d.phon[slot]
 		for i, t := range toks {
-			if l.terms.has(t) || (stems[i] != 0 && l.terms.has(stems[i])) {
+			if l.terms.has(t) || (stems[i] != 0 && l.terms.has(stems[i])) ||
+				(phon != nil && (l.terms.has(phon[2*i]) || (phon[2*i+1] != 0 && l.terms.has(phon[2*i+1])))) {
 				n++
 			}
 		}

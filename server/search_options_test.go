@@ -131,3 +131,28 @@ func TestSearchBackgroundScan(t *testing.T) {
 	assert.Equal(t, "1", infoValue(v, "percent_indexed"))
 	assert.Equal(t, []any{int64(n)}, rdb.Do(ctx, "FT.SEARCH", "idx", "@t:{x}", "LIMIT", "0", "0").Val())
 }
+
+// A PHONETIC field also matches words that sound alike (Double Metaphone), unless the
+// query turns it off with $phonetic: false.
+func TestSearchPhonetic(t *testing.T) {
+	s := servertest.Start(t, servertest.Options{})
+	ctx := context.Background()
+	rdb := s.Client(t, 2)
+	require.NoError(t, rdb.Do(ctx, "FT.CREATE", "people", "PREFIX", "1", "u:", "SCHEMA",
+		"name", "TEXT", "PHONETIC", "dm:en", "bio", "TEXT").Err())
+	rdb.HSet(ctx, "u:1", "name", "John Smith", "bio", "jon")
+	rdb.HSet(ctx, "u:2", "name", "Jon Schmidt", "bio", "x")
+	rdb.HSet(ctx, "u:3", "name", "Mary Doe", "bio", "smyth")
+	ids := func(args ...any) any {
+		t.Helper()
+		v, err := rdb.Do(ctx, append([]any{"FT.SEARCH", "people"}, append(args, "NOCONTENT", "SORTBY", "name")...)...).Result()
+		require.NoError(t, err, args)
+		return v
+	}
+	assert.Equal(t, []any{int64(2), "u:1", "u:2"}, ids("@name:jon"))
+	assert.Equal(t, []any{int64(2), "u:1", "u:2"}, ids("@name:smyth", "DIALECT", "2"), "Smith, Schmidt and Smyth share a code")
+	assert.Equal(t, []any{int64(1), "u:2"}, ids("@name:(jon)=>{$phonetic: false}", "DIALECT", "2"))
+	assert.Equal(t, []any{int64(1), "u:3"}, ids("@bio:smyth"), "a field without PHONETIC matches exactly")
+	rdb.HSet(ctx, "u:2", "name", "Bob")
+	assert.Equal(t, []any{int64(1), "u:1"}, ids("@name:jon"), "a rewritten document leaves its codes")
+}

@@ -18,16 +18,17 @@ import (
 //	    RediSearch vendors), t/words.txt.
 //	[D] dedupeio/doublemetaphone, tests/test_metaphone.py: a Python binding of Philips'
 //	    own C++ source, so its codes are the reference's.
-//	[C] LightSys/centrallix, expression/exp_double_metaphone.c, its test list: the
-//	    words Philips' comments name, checked by its author against other implementations.
+//	[C] LightSys/centrallix, centrallix/expression/exp_double_metaphone.c, its test
+//	    list: the words Philips' comments name, checked by its author against other
+//	    implementations.
 //	[J] Apache Commons Codec, DoubleMetaphoneTest (testDoubleMetaphone, testCCedilla,
 //	    testNTilde, the match fixtures); it asserts one code at a time, and the other code
 //	    of those rows is what [O] gives.
 //	[O] No published pair found: the codes are what both Apache Commons Codec 1.15 and
 //	    the npm package double-metaphone 2.0.1 return (run locally, behaviour only).
 //
-// Where the brief that asked for this package and these sources disagree, the sources
-// win, since they run Philips' rules: "Thompson" is TMPS/TMPS (only a P before P or B is
+// Three codes sometimes quoted for this algorithm are not what Philips' rules give, and
+// the sources agree on the rules': "Thompson" is TMPS/TMPS (only a P before P or B is
 // swallowed, not one before S), "Arnow" is ARN/ARNF (the final W only adds an F to the
 // alternate), "Tichner" is TXNR/TKNR (Philips' comment: "wachtler, wechsler, but not
 // tichner" get K).
@@ -39,7 +40,7 @@ var cases = []struct {
 	{"Knight", "NT", "NT"},           // O
 	{"Pneumonia", "NMN", "NMN"},      // O
 	{"Wright", "RT", "RT"},           // O
-	{"Psychology", "SXLJ", "SKLK"},   // O (Apache; the npm package gives SXLK/SKLJ, missing -OGY)
+	{"Psychology", "SXLJ", "SKLK"},   // Apache (npm: SXLK/SKLJ, missing the -OGY exception)
 	{"Xavier", "SF", "SFR"},          // C
 	{"xenophobia", "SNFP", "SNFP"},   // J
 	{"otto", "AT", "AT"},             // T, D
