@@ -122,7 +122,11 @@ func loadFields(c *Ctx, idx *search.Index, sa *searchArgs, key string) []string 
 				return true
 			})
 		case *engine.JSON:
-			out = append(out, "$", string(jsonpath.Serialize(v.Root)))
+			root := v.Root
+			if sa.req.Dialect >= 3 {
+				root = jsonpath.NewArray(root) // dialect 3 returns every path's matches as an array
+			}
+			out = append(out, "$", string(jsonpath.Serialize(root)))
 		}
 	} else {
 		for _, rf := range sa.returns {

@@ -206,6 +206,8 @@ func TestSearchJSON(t *testing.T) {
 		search("@author:{alice}", "NOCONTENT", "SORTBY", "last_updated", "DESC"))
 	assert.Equal(t, []any{int64(1), "issue:2", []any{"$", docs["issue:2"]}}, search("@title:slow"))
 	assert.Equal(t, []any{int64(1), "issue:3", []any{"title", "Docs typo"}}, search("typo", "RETURN", "1", "title"))
+	assert.Equal(t, []any{int64(1), "issue:3", []any{"title", `["Docs typo"]`}}, search("typo", "RETURN", "1", "title", "DIALECT", "3"))
+	assert.Equal(t, []any{int64(1), "issue:2", []any{"$", "[" + docs["issue:2"] + "]"}}, search("@title:slow", "DIALECT", "3"))
 	require.NoError(t, rdb.Do(ctx, "JSON.SET", "issue:3", "$.tags[0]", `"important"`).Err())
 	assert.Equal(t, int64(3), search("@tags:{important}", "NOCONTENT")[0], "JSON.SET on a path re-indexes")
 	require.NoError(t, rdb.Do(ctx, "JSON.DEL", "issue:3").Err())
