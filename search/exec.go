@@ -464,7 +464,7 @@ func unitMetres(u string) float64 {
 // hasSequence reports whether document id holds, in one of the masked text fields, tokens
 // from sets[0], sets[1], … in sequence with at most slop other tokens between them in all.
 func (p *part) hasSequence(id uint32, sets []*termSet, mask []bool, slop int, inorder bool) bool {
-	d := &p.docs[id]
+	d := p.doc(id)
 	for slot, toks := range d.text {
 		if mask != nil && !mask[slot] {
 			continue

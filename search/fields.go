@@ -138,7 +138,7 @@ func newTextIndex(fields int) textIndex {
 		words:  []string{"\x00"},
 		stems:  []uint32{0},
 		post:   [][]*roaring.Bitmap{nil},
-		sorted: btree.NewBTreeG(func(a, b string) bool { return a < b }),
+		sorted: btree.NewBTreeGOptions(func(a, b string) bool { return a < b }, treeOptions),
 		fields: fields,
 	}
 }
@@ -322,6 +322,10 @@ func (t tagIndex) remove(id uint32, vs []string) {
 	}
 }
 
+// treeOptions turn off the B-trees' own locking: a part's trees are guarded by its shard's
+// lock (written under the write lock, read concurrently only under read locks).
+var treeOptions = btree.Options{NoLocks: true}
+
 // numEntry is one value of a NUMERIC field: ordered by value, then document.
 type numEntry struct {
 	v  float64
@@ -334,12 +338,12 @@ type numIndex struct {
 }
 
 func newNumIndex() numIndex {
-	return numIndex{btree.NewBTreeG(func(a, b numEntry) bool {
+	return numIndex{btree.NewBTreeGOptions(func(a, b numEntry) bool {
 		if a.v != b.v {
 			return a.v < b.v
 		}
 		return a.id < b.id
-	})}
+	}, treeOptions)}
 }
 
 func (n numIndex) add(id uint32, vs []float64) {

@@ -15,10 +15,11 @@ type part struct {
 	def     *Def
 	stemmer *stemmer // the default language's
 
-	ids  map[string]uint32 // key → doc id
-	docs []doc             // by doc id; a free slot has key == ""
-	free []uint32          // ids of deleted documents, reused for new ones
-	live *roaring.Bitmap   // every indexed document
+	ids   map[string]uint32 // key → doc id
+	pages []*docPage        // the documents by id (see doc); a free slot has key == ""
+	maxID uint32            // ids below it have been handed out
+	free  []uint32          // ids of deleted documents, reused for new ones
+	live  *roaring.Bitmap   // every indexed document
 
 	text    textIndex
 	tags    []tagIndex        // by Field.slot
@@ -36,6 +37,15 @@ type part struct {
 	records  int64 // postings entries, for FT.INFO's num_records
 	failures int64 // documents left out because a field could not be indexed
 }
+
+// Documents are kept in pages of fixed size, so that the table grows without copying what
+// it holds (a single slice, doubled, moved hundreds of megabytes at a million documents).
+const docPageBits = 10
+
+type docPage [1 << docPageBits]doc
+
+// doc returns the document with id.
+func (p *part) doc(id uint32) *doc { return &p.pages[id>>docPageBits][id&(1<<docPageBits-1)] }
 
 // doc is what a part remembers of one document: enough to take it out of every posting
 // again, to score it and to check phrases.
@@ -112,7 +122,7 @@ func (p *part) remove(key string) {
 	if !ok {
 		return
 	}
-	d := &p.docs[id]
+	d := p.doc(id)
 	for slot, ts := range d.text {
 		p.text.remove(slot, id, ts, d.stems[slot])
 		p.text.remove(slot, id, d.phon[slot], nil)
@@ -148,8 +158,11 @@ func (p *part) add(d doc) {
 		id = p.free[n-1]
 		p.free = p.free[:n-1]
 	} else {
-		id = uint32(len(p.docs))
-		p.docs = append(p.docs, doc{})
+		id = p.maxID
+		p.maxID++
+		if int(id>>docPageBits) == len(p.pages) {
+			p.pages = append(p.pages, new(docPage))
+		}
 	}
 	for slot, ts := range d.text {
 		p.text.add(slot, id, ts, d.stems[slot])
@@ -173,7 +186,7 @@ func (p *part) add(d doc) {
 	p.totalLen += int64(d.len)
 	p.live.Add(id)
 	p.ids[d.key] = id
-	p.docs[id] = d
+	*p.doc(id) = d
 }
 
 // analyse reads the indexed fields of one document. ok is false when a field's value cannot

@@ -287,7 +287,7 @@ func (idx *Index) Stats(tx *engine.Tx) Stats {
 	for id, p := range idx.parts {
 		_ = tx.ShardView(0, id) // asserts that tx holds the shard
 		s.Docs += int64(p.numDocs())
-		s.MaxDocID += int64(len(p.docs))
+		s.MaxDocID += int64(p.maxID)
 		p.text.liveTerms(func(w string) { terms[w] = true })
 		s.Records += p.records
 		s.Failures += p.failures

@@ -231,7 +231,7 @@ func searchPart(v engine.View, p *part, req *Request, ast query.Node, st *partSt
 	it := m.Iterator()
 	for it.HasNext() {
 		did := it.Next()
-		d := &p.docs[did]
+		d := p.doc(did)
 		h := Hit{Key: d.key}
 		if sortField != nil {
 			h.Sort = p.sortValue(v, did, sortField)
@@ -281,7 +281,7 @@ func (p *part) walkNumeric(m *roaring.Bitmap, f *Field, want int, desc bool, top
 		if !m.Contains(e.id) {
 			return true
 		}
-		d := &p.docs[e.id]
+		d := p.doc(e.id)
 		if ns := d.nums[f.slot]; len(ns) == 0 || ns[0] != e.v {
 			return true // a multi-value document sorts by its first value only
 		}
@@ -359,7 +359,7 @@ func newScorer(req *Request, g *scoring, leaves []*leaf) *scorer {
 // score is the document's relevance: the sum over the query's scoring clauses, times the
 // document's own score.
 func (e *evaluator) score(did uint32, sc *scorer) float64 {
-	d := &e.p.docs[did]
+	d := e.p.doc(did)
 	if len(e.leaves) == 0 {
 		return d.score
 	}
@@ -425,7 +425,7 @@ func (p *part) termFreq(d *doc, l *leaf) float64 {
 
 // sortValue reads a document's value of field f for SORTBY.
 func (p *part) sortValue(v engine.View, did uint32, f *Field) SortValue {
-	d := &p.docs[did]
+	d := p.doc(did)
 	if f.Type == Numeric && !f.NoIndex {
 		if ns := d.nums[f.slot]; len(ns) > 0 {
 			return SortValue{Num: ns[0], IsNum: true}
