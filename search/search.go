@@ -274,9 +274,16 @@ func (p *part) walkNumeric(m *roaring.Bitmap, f *Field, want int, desc bool, top
 	}
 	var hits []Hit
 	found, last := 0, math.NaN()
+	visited, aborted := uint64(0), false
 	visit := func(e numEntry) bool {
 		if found >= want && e.v != last {
 			return false // past the last value that can still tie into the page
+		}
+		// Many ties at the page's last value, or matches far from the start, can make the
+		// walk dearer than visiting the matches: give up once it has cost as much.
+		if visited++; visited > matches {
+			aborted = true
+			return false
 		}
 		if !m.Contains(e.id) {
 			return true
@@ -295,7 +302,7 @@ func (p *part) walkNumeric(m *roaring.Bitmap, f *Field, want int, desc bool, top
 	} else {
 		tree.Scan(visit)
 	}
-	if found < want && uint64(found) < matches {
+	if aborted || (found < want && uint64(found) < matches) {
 		return false
 	}
 	for _, h := range hits {

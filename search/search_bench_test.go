@@ -54,6 +54,7 @@ func BenchmarkSearch(b *testing.B) {
 		{"tag", Request{Query: "@brand:{b42}", Limit: 10}},
 		{"range_sortby", Request{Query: "@price:[100 200]", SortBy: "price", Limit: 10}},
 		{"wide_sortby", Request{Query: "@rating:[2 5]", SortBy: "price", SortDesc: true, Limit: 10}},
+		{"range_sortby_ties", Request{Query: "@price:[1200 1300]", SortBy: "rating", SortDesc: true, Limit: 10}},
 		{"term", Request{Query: "w5", Limit: 10}},
 		{"and", Request{Query: "w1 w2", Limit: 10}},
 		{"phrase", Request{Query: `"w1 w2"`, Limit: 10}},
