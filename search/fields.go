@@ -332,13 +332,16 @@ type numEntry struct {
 	id uint32
 }
 
-// numIndex keeps one NUMERIC field's values in order, for ranges and SORTBY.
+// numIndex keeps one NUMERIC field's values in order, for ranges and SORTBY, and each
+// document's first value by doc id: SORTBY reads it from this column, one load per
+// document instead of a walk through the document's own lists.
 type numIndex struct {
-	tree *btree.BTreeG[numEntry]
+	tree  *btree.BTreeG[numEntry]
+	first []float64 // by doc id; NaN for a document without a value
 }
 
-func newNumIndex() numIndex {
-	return numIndex{btree.NewBTreeGOptions(func(a, b numEntry) bool {
+func newNumIndex() *numIndex {
+	return &numIndex{tree: btree.NewBTreeGOptions(func(a, b numEntry) bool {
 		if a.v != b.v {
 			return a.v < b.v
 		}
@@ -346,32 +349,70 @@ func newNumIndex() numIndex {
 	}, treeOptions)}
 }
 
-func (n numIndex) add(id uint32, vs []float64) {
+func (n *numIndex) add(id uint32, vs []float64) {
 	for _, v := range vs {
 		n.tree.Set(numEntry{v, id})
 	}
-}
-
-func (n numIndex) remove(id uint32, vs []float64) {
-	for _, v := range vs {
-		n.tree.Delete(numEntry{v, id})
+	for int(id) >= len(n.first) {
+		n.first = append(n.first, math.NaN())
+	}
+	if len(vs) > 0 {
+		n.first[id] = vs[0]
 	}
 }
 
-// rng returns the documents with a value in [lo, hi], each bound exclusive if asked.
-func (n numIndex) rng(lo, hi float64, loEx, hiEx bool) *roaring.Bitmap {
-	out := roaring.New()
+func (n *numIndex) remove(id uint32, vs []float64) {
+	for _, v := range vs {
+		n.tree.Delete(numEntry{v, id})
+	}
+	if int(id) < len(n.first) {
+		n.first[id] = math.NaN()
+	}
+}
+
+// firstValue is document id's first value; ok is false when it has none.
+func (n *numIndex) firstValue(id uint32) (float64, bool) {
+	if int(id) >= len(n.first) || math.IsNaN(n.first[id]) {
+		return 0, false
+	}
+	return n.first[id], true
+}
+
+// rng returns the documents with a value in [lo, hi], each bound exclusive if asked. The
+// ids come in value order, that is in random id order, which a roaring bitmap takes slowly
+// (a search and an insertion each); a range holding more than a few documents is gathered
+// in a dense bit set first (ids are dense) and converted in one pass.
+func (n *numIndex) rng(lo, hi float64, loEx, hiEx bool) *roaring.Bitmap {
+	var ids []uint32
+	var dense []uint64
 	n.tree.Ascend(numEntry{lo, 0}, func(e numEntry) bool {
 		if e.v > hi || (hiEx && e.v == hi) {
 			return false
 		}
-		if !(loEx && e.v == lo) {
-			out.Add(e.id)
+		if loEx && e.v == lo {
+			return true
+		}
+		if dense != nil {
+			dense[e.id>>6] |= 1 << (e.id & 63)
+			return true
+		}
+		ids = append(ids, e.id)
+		if len(ids) == rngDenseFrom {
+			dense = make([]uint64, (len(n.first)+63)/64)
+			for _, id := range ids {
+				dense[id>>6] |= 1 << (id & 63)
+			}
 		}
 		return true
 	})
-	return out
+	if dense != nil {
+		return roaring.FromDense(dense, false)
+	}
+	return roaring.BitmapOf(ids...)
 }
+
+// rngDenseFrom is the size of a range past which rng gathers it in a dense bit set.
+const rngDenseFrom = 512
 
 // geoIndex keeps the points of one GEO field.
 type geoIndex struct {

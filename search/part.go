@@ -23,7 +23,7 @@ type part struct {
 
 	text    textIndex
 	tags    []tagIndex        // by Field.slot
-	nums    []numIndex        // by Field.slot
+	nums    []*numIndex       // by Field.slot
 	geos    []geoIndex        // by Field.slot
 	missing []*roaring.Bitmap // by Field.pos; non-nil for INDEXMISSING fields
 
@@ -73,7 +73,7 @@ func newPart(def *Def) *part {
 		live:    roaring.New(),
 		text:    newTextIndex(def.numText),
 		tags:    make([]tagIndex, def.numTag),
-		nums:    make([]numIndex, def.numNum),
+		nums:    make([]*numIndex, def.numNum),
 		geos:    make([]geoIndex, def.numGeo),
 		missing: make([]*roaring.Bitmap, len(def.Fields)),
 	}

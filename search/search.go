@@ -288,11 +288,10 @@ func (p *part) walkNumeric(m *roaring.Bitmap, f *Field, want int, desc bool, top
 		if !m.Contains(e.id) {
 			return true
 		}
-		d := p.doc(e.id)
-		if ns := d.nums[f.slot]; len(ns) == 0 || ns[0] != e.v {
+		if v, _ := p.nums[f.slot].firstValue(e.id); v != e.v {
 			return true // a multi-value document sorts by its first value only
 		}
-		hits = append(hits, Hit{Key: d.key, Sort: SortValue{Num: e.v, IsNum: true}})
+		hits = append(hits, Hit{Key: p.doc(e.id).key, Sort: SortValue{Num: e.v, IsNum: true}})
 		found++
 		last = e.v
 		return true
@@ -432,13 +431,13 @@ func (p *part) termFreq(d *doc, l *leaf) float64 {
 
 // sortValue reads a document's value of field f for SORTBY.
 func (p *part) sortValue(v engine.View, did uint32, f *Field) SortValue {
-	d := p.doc(did)
 	if f.Type == Numeric && !f.NoIndex {
-		if ns := d.nums[f.slot]; len(ns) > 0 {
-			return SortValue{Num: ns[0], IsNum: true}
+		if v, ok := p.nums[f.slot].firstValue(did); ok {
+			return SortValue{Num: v, IsNum: true}
 		}
 		return SortValue{Missing: true}
 	}
+	d := p.doc(did)
 	src := p.def.source(v.Get(d.key))
 	if src == nil {
 		return SortValue{Missing: true}
