@@ -228,16 +228,22 @@ func searchPart(v engine.View, p *part, req *Request, ast query.Node, st *partSt
 		e.scoreHits(res.hits, sc)
 		return res
 	}
+	rank := hitRank(req)
 	it := m.Iterator()
 	for it.HasNext() {
 		did := it.Next()
-		d := p.doc(did)
-		h := Hit{Key: d.key}
-		if sortField != nil {
-			h.Sort = p.sortValue(v, did, sortField)
-		} else {
-			h.Score = e.score(did, sc)
+		if sortField == nil {
+			d := p.doc(did)
+			top.offer(Hit{Key: d.key, Score: e.score(did, sc)})
+			continue
 		}
+		// Sorted by a field: a hit whose value ranks below the worst kept one cannot enter,
+		// whatever its key, so its key (a cache miss in a large part) is not read.
+		h := Hit{Sort: p.sortValue(v, did, sortField)}
+		if top.full() && rank(h, top.worst()) > 0 {
+			continue
+		}
+		h.Key = p.doc(did).key
 		top.offer(h)
 	}
 	res.hits = top.sorted()
@@ -464,14 +470,9 @@ func (p *part) sortValue(v engine.View, did uint32, f *Field) SortValue {
 // which shard holds what.
 func hitLess(req *Request) func(a, b Hit) bool {
 	if req.SortBy != "" {
+		rank := hitRank(req)
 		return func(a, b Hit) bool {
-			if a.Sort.Missing != b.Sort.Missing {
-				return b.Sort.Missing
-			}
-			if c := compareSort(a.Sort, b.Sort); c != 0 {
-				if req.SortDesc {
-					return c > 0
-				}
+			if c := rank(a, b); c != 0 {
 				return c < 0
 			}
 			return a.Key < b.Key
@@ -483,6 +484,27 @@ func hitLess(req *Request) func(a, b Hit) bool {
 		}
 		return a.Key < b.Key
 	}
+}
+
+// hitRank compares two hits by what orders them before their keys: negative when a comes
+// first.
+func hitRank(req *Request) func(a, b Hit) int {
+	if req.SortBy != "" {
+		return func(a, b Hit) int {
+			if a.Sort.Missing != b.Sort.Missing {
+				if b.Sort.Missing {
+					return -1
+				}
+				return 1
+			}
+			c := compareSort(a.Sort, b.Sort)
+			if req.SortDesc {
+				return -c
+			}
+			return c
+		}
+	}
+	return func(a, b Hit) int { return -cmp.Compare(a.Score, b.Score) }
 }
 
 func compareSort(a, b SortValue) int {
@@ -546,6 +568,11 @@ func (t *topN) Pop() any {
 	t.h = t.h[:len(t.h)-1]
 	return x
 }
+
+func (t *topN) full() bool { return len(t.h) >= t.n }
+
+// worst is the worst kept hit; only when full.
+func (t *topN) worst() Hit { return t.h[0] }
 
 func (t *topN) offer(h Hit) {
 	if len(t.h) < t.n {

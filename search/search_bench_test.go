@@ -10,7 +10,7 @@ import (
 )
 
 // benchIndex loads n generated documents into a one-shard store with an index over them.
-func benchIndex(b *testing.B, n int) (*engine.Store, *Registry, *Index) {
+func benchIndex(b testing.TB, n int) (*engine.Store, *Registry, *Index) {
 	b.Helper()
 	store := engine.New(engine.Options{Shards: 1})
 	r := NewRegistry(store)
