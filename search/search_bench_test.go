@@ -1,7 +1,6 @@
 package search
 
 import (
-	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,7 +14,7 @@ func benchIndex(b testing.TB, n int) (*engine.Store, *Registry, *Index) {
 	store := engine.New(engine.Options{Shards: 1})
 	r := NewRegistry(store)
 	b.Cleanup(r.Close)
-	def, err := ParseCreate("i", strings.Fields("PREFIX 1 doc: SCHEMA title TEXT category TAG tags TAG brand TAG price NUMERIC SORTABLE rating NUMERIC"))
+	def, err := ParseCreate("i", strings.Fields("PREFIX 1 doc: "+benchSchema))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -23,23 +22,11 @@ func benchIndex(b testing.TB, n int) (*engine.Store, *Registry, *Index) {
 	if err := r.Create(def); err != nil {
 		b.Fatal(err)
 	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	zipf := rand.NewZipf(rng, 1.1, 1, 20000)
+	gen := newBenchDocs()
 	tx := store.BeginAll(true)
 	v := tx.ShardView(0, 0)
 	for i := range n {
-		h := engine.NewHash()
-		var title []string
-		for range 8 {
-			title = append(title, "w"+strconv.FormatUint(zipf.Uint64(), 36))
-		}
-		h.Set("title", []byte(strings.Join(title, " ")))
-		h.Set("category", []byte("c"+strconv.Itoa(rng.IntN(20))))
-		h.Set("tags", []byte("t"+strconv.Itoa(rng.IntN(1000))+",t"+strconv.Itoa(rng.IntN(1000))))
-		h.Set("brand", []byte("b"+strconv.Itoa(rng.IntN(5000))))
-		h.Set("price", []byte(strconv.FormatFloat(rng.Float64()*10000, 'f', 2, 64)))
-		h.Set("rating", []byte(strconv.Itoa(1+rng.IntN(5))))
-		v.Set("doc:"+strconv.Itoa(i), h, false)
+		v.Set("doc:"+strconv.Itoa(i), gen.next(), false)
 	}
 	tx.End()
 	return store, r, r.Get("i")
