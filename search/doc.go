@@ -4,9 +4,10 @@
 //
 // An Index is split into one part per shard; a part holds the documents of the keys its
 // shard owns and is guarded by that shard's lock: the engine tells the Registry (an
-// engine.Observer) of every change while it holds the shard's write lock, and a query reads
-// each part under the shard's read lock. So a write and its index update are one critical
-// section, and a client that got HSET's reply finds the document in its next FT.SEARCH.
+// engine.Observer) of every change while it holds the shard's write lock, and a search
+// reads the parts, in parallel, while the FT command holds every shard's lock (read, or
+// write inside MULTI/EXEC). So a write and its index update are one critical section, and a
+// client that got HSET's reply finds the document in its next FT.SEARCH.
 //
 // It is not the wire layer: the server package parses FT.* commands' framing and writes
 // replies; this package takes typed requests and returns typed results. The query language
