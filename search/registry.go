@@ -38,9 +38,10 @@ type Index struct {
 	created time.Time
 
 	// scanning is set while the initial scan over existing keys runs; scanned counts the
-	// shards it has finished.
+	// keys it has visited, of toScan, the keys database 0 held when it started.
 	scanning atomic.Bool
-	scanned  atomic.Int32
+	scanned  atomic.Int64
+	toScan   atomic.Int64
 	dropped  atomic.Bool
 	lastUsed atomic.Int64 // Unix ns of the last search or write; TEMPORARY indexes expire from it
 	uses     atomic.Int64
@@ -236,6 +237,11 @@ const scanSlice = 256
 func (r *Registry) scan(idx *Index) {
 	defer r.wg.Done()
 	defer idx.scanning.Store(false)
+	for id := range idx.parts {
+		tx := r.store.BeginShard(id, false)
+		idx.toScan.Add(int64(tx.ShardView(0, id).Len()))
+		tx.End()
+	}
 	for id, p := range idx.parts {
 		var cursor uint64
 		for {
@@ -247,6 +253,7 @@ func (r *Registry) scan(idx *Index) {
 			for n := 0; n < scanSlice; n++ {
 				cursor = v.Scan(cursor, func(key string, o *engine.Object) {
 					p.update(key, o)
+					idx.scanned.Add(1)
 				})
 				if cursor == 0 {
 					break
@@ -257,7 +264,6 @@ func (r *Registry) scan(idx *Index) {
 				break
 			}
 		}
-		idx.scanned.Add(1)
 	}
 }
 
@@ -266,7 +272,10 @@ func (idx *Index) Indexing() (bool, float64) {
 	if !idx.scanning.Load() {
 		return false, 1
 	}
-	return true, float64(idx.scanned.Load()) / float64(len(idx.parts))
+	// A key can be visited twice (the cursor guarantees at least once) and keys come and go
+	// meanwhile, so the count is kept below 1 until the scan ends.
+	total := max(idx.toScan.Load(), 1)
+	return true, min(float64(idx.scanned.Load())/float64(total), 0.99)
 }
 
 // Stats are an index's counters for FT.INFO.
