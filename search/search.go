@@ -281,13 +281,15 @@ func (p *part) walkNumeric(m *roaring.Bitmap, f *Field, want int, desc bool, top
 	var hits []Hit
 	found, last := 0, math.NaN()
 	visited, aborted := uint64(0), false
+	budget := matches/8 + 2*uint64(want)
 	visit := func(e numEntry) bool {
 		if found >= want && e.v != last {
 			return false // past the last value that can still tie into the page
 		}
 		// Many ties at the page's last value, or matches far from the start, can make the
-		// walk dearer than visiting the matches: give up once it has cost as much.
-		if visited++; visited > matches {
+		// walk dearer than visiting the matches: give up early, since the visit of the
+		// matches follows (a membership test costs about what visiting a match does).
+		if visited++; visited > budget {
 			aborted = true
 			return false
 		}
