@@ -2,6 +2,7 @@ package search
 
 import (
 	"math"
+	"sort"
 	"strings"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -338,6 +339,7 @@ type numEntry struct {
 type numIndex struct {
 	tree  *btree.BTreeG[numEntry]
 	first []float64 // by doc id; NaN for a document without a value
+	multi int       // documents with more than one value
 }
 
 func newNumIndex() *numIndex {
@@ -353,6 +355,9 @@ func (n *numIndex) add(id uint32, vs []float64) {
 	for _, v := range vs {
 		n.tree.Set(numEntry{v, id})
 	}
+	if len(vs) > 1 {
+		n.multi++
+	}
 	for int(id) >= len(n.first) {
 		n.first = append(n.first, math.NaN())
 	}
@@ -365,8 +370,90 @@ func (n *numIndex) remove(id uint32, vs []float64) {
 	for _, v := range vs {
 		n.tree.Delete(numEntry{v, id})
 	}
+	if len(vs) > 1 {
+		n.multi--
+	}
 	if int(id) < len(n.first) {
 		n.first[id] = math.NaN()
+	}
+}
+
+// countRange counts the values in [lo, hi] (each bound exclusive if asked) from the tree's
+// ranks, without visiting them.
+func (n *numIndex) countRange(lo, hi float64, loEx, hiEx bool) int {
+	// rankOf is the number of values before the first that ok accepts (ok is monotone).
+	rankOf := func(ok func(v float64) bool) int {
+		return sort.Search(n.tree.Len(), func(i int) bool {
+			e, _ := n.tree.GetAt(i)
+			return ok(e.v)
+		})
+	}
+	from := rankOf(func(v float64) bool { return v > lo || (!loEx && v == lo) })
+	to := rankOf(func(v float64) bool { return v > hi || (hiEx && v == hi) })
+	return max(to-from, 0)
+}
+
+// walkWhere visits the documents in the order of their first values (descending if desc),
+// calling offer for those that match accepts, until want have been offered and the last
+// value is passed. It reports false, having offered nothing usable, when it gives up: after
+// a budget of visits that a walk through sparse matches would exceed.
+func (n *numIndex) walkWhere(want int, desc bool, accepts func(id uint32) bool, offer func(id uint32, sv SortValue)) bool {
+	type found struct {
+		id uint32
+		v  float64
+	}
+	var hits []found
+	last := math.NaN()
+	budget, visited, aborted := 64*want+1024, 0, false
+	visit := func(e numEntry) bool {
+		if len(hits) >= want && e.v != last {
+			return false
+		}
+		if visited++; visited > budget {
+			aborted = true
+			return false
+		}
+		if first, ok := n.firstValue(e.id); !ok || first != e.v || !accepts(e.id) {
+			return true
+		}
+		hits = append(hits, found{e.id, e.v})
+		last = e.v
+		return true
+	}
+	if desc {
+		n.tree.Reverse(visit)
+	} else {
+		n.tree.Scan(visit)
+	}
+	if aborted || len(hits) < want {
+		return false
+	}
+	for _, h := range hits {
+		offer(h.id, SortValue{Num: h.v, IsNum: true})
+	}
+	return true
+}
+
+// walkRange offers the values in [lo, hi] that in accepts, in order (descending if desc),
+// until want have been offered and the last offered value is passed.
+func (n *numIndex) walkRange(lo, hi float64, want int, desc bool, in func(float64) bool, offer func(id uint32, sv SortValue)) {
+	offered, last := 0, math.NaN()
+	visit := func(e numEntry) bool {
+		if offered >= want && e.v != last {
+			return false
+		}
+		if !in(e.v) {
+			return (desc && e.v > hi) || (!desc && e.v < lo) || e.v == lo || e.v == hi
+		}
+		offer(e.id, SortValue{Num: e.v, IsNum: true})
+		offered++
+		last = e.v
+		return true
+	}
+	if desc {
+		n.tree.Descend(numEntry{hi, math.MaxUint32}, visit)
+	} else {
+		n.tree.Ascend(numEntry{lo, 0}, visit)
 	}
 }
 

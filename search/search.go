@@ -198,6 +198,9 @@ func sumStats(stats []partStats) scoring {
 // shard, whose lock the caller holds throughout.
 func searchPart(v engine.View, p *part, req *Request, ast query.Node, st *partStats,
 	matched *sync.WaitGroup, ready <-chan struct{}, global *scoring) partResult {
+	if r, ok := rangeSorted(v, p, req, ast, st, matched, ready); ok {
+		return r
+	}
 	e := newEvaluator(p, req)
 	m := e.eval(ast)
 	if e.fieldErr == nil {
@@ -251,6 +254,75 @@ func searchPart(v engine.View, p *part, req *Request, ast query.Node, st *partSt
 		e.scoreHits(res.hits, sc)
 	}
 	return res
+}
+
+// rangeSorted answers a query that is one numeric range, sorted by a numeric field,
+// straight from the range's ordered values: the common shape of a range query (redis-om's
+// between + sortBy) needs no bitmap of its matches, which takes as long to build as the
+// matches take to visit. ok is false when the query has another shape, or when a document
+// of the range field holds several values (a range would count it more than once).
+func rangeSorted(v engine.View, p *part, req *Request, ast query.Node, st *partStats,
+	matched *sync.WaitGroup, ready <-chan struct{}) (partResult, bool) {
+	n, ok := ast.(*query.Numeric)
+	if !ok || req.SortBy == "" || len(req.Filters)+len(req.GeoFilters) > 0 || req.InKeys != nil {
+		return partResult{}, false
+	}
+	f, sf := p.def.Field(n.Field), p.def.Field(req.SortBy)
+	if f == nil || f.Type != Numeric || f.NoIndex || sf == nil || sf.Type != Numeric || sf.NoIndex {
+		return partResult{}, false
+	}
+	rangeIdx, sortIdx := p.nums[f.slot], p.nums[sf.slot]
+	if rangeIdx.multi > 0 {
+		return partResult{}, false
+	}
+	st.docs, st.totalLen = int64(p.numDocs()), p.totalLen
+	matched.Done()
+	<-ready
+	// The range's size, from the B-tree's ranks: the field has one value per document.
+	res := partResult{total: int64(rangeIdx.countRange(n.Min, n.Max, n.MinExclusive, n.MaxExclusive))}
+	want := req.Offset + req.Limit
+	if want == 0 || res.total == 0 {
+		return res, true
+	}
+	top := newTopN(want, hitLess(req))
+	rank := hitRank(req)
+	offer := func(id uint32, sv SortValue) {
+		h := Hit{Sort: sv}
+		if top.full() && rank(h, top.worst()) > 0 {
+			return
+		}
+		h.Key = p.doc(id).key
+		top.offer(h)
+	}
+	in := func(x float64) bool {
+		return (x > n.Min || (!n.MinExclusive && x == n.Min)) && (x < n.Max || (!n.MaxExclusive && x == n.Max))
+	}
+	if f == sf {
+		// Sorted by the range's own field: the range, walked in order, is the answer.
+		rangeIdx.walkRange(n.Min, n.Max, want, req.SortDesc, in, offer)
+	} else if uint64(want)*uint64(sortIdx.tree.Len()) < uint64(res.total*res.total) &&
+		sortIdx.walkWhere(want, req.SortDesc, func(id uint32) bool {
+			x, ok := rangeIdx.firstValue(id)
+			return ok && in(x)
+		}, offer) {
+		// Dense: walking the sort field in order met a page of matches early.
+	} else {
+		// Sparse: visit the range and read each match's sort value.
+		top = newTopN(want, hitLess(req))
+		rangeIdx.tree.Ascend(numEntry{n.Min, 0}, func(e numEntry) bool {
+			if !in(e.v) {
+				return e.v <= n.Min // skip an excluded lower bound; stop past the upper
+			}
+			sv := SortValue{Missing: true}
+			if x, ok := sortIdx.firstValue(e.id); ok {
+				sv = SortValue{Num: x, IsNum: true}
+			}
+			offer(e.id, sv)
+			return true
+		})
+	}
+	res.hits = top.sorted()
+	return res, true
 }
 
 // scoreHits works out the scores of hits ordered by a SORTBY field: they are only reported
