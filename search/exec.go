@@ -25,6 +25,9 @@ type leaf struct {
 	df      int64   // documents it matches, summed over parts before scoring
 	// terms are the term ids it matched in the part being evaluated.
 	terms *termSet
+	// scoring are the terms whose frequencies add up to its tf, without counting a token
+	// twice (a word's own term is left out when its stem marker covers it).
+	scoring []uint32
 }
 
 // evaluator evaluates a query tree over one part.
@@ -231,7 +234,7 @@ func (e *evaluator) termLeaf(text string, weight float64, phon bool) (*roaring.B
 		// `""`: the empty value, which fields with INDEXEMPTY index.
 		l := e.newLeaf(weight)
 		out := roaring.New()
-		e.addTerm(out, l, "")
+		e.addScoringTerm(out, l, "")
 		return out, l
 	}
 	words := tokens(text)
@@ -246,7 +249,7 @@ func (e *evaluator) termLeaf(text string, weight float64, phon bool) (*roaring.B
 		pid, aid := e.p.text.phoneticCodesOf(words[0])
 		for _, tid := range []uint32{pid, aid} {
 			if tid != 0 {
-				e.addTerm(b, l, e.p.text.words[tid])
+				e.addScoringTerm(b, l, e.p.text.words[tid])
 			}
 		}
 		l.df = int64(b.GetCardinality())
@@ -258,26 +261,43 @@ func (e *evaluator) termLeaf(text string, weight float64, phon bool) (*roaring.B
 func (e *evaluator) wordLeaf(w string, weight float64, stem bool) (*roaring.Bitmap, *leaf) {
 	l := e.newLeaf(weight)
 	out := roaring.New()
-	e.addTerm(out, l, w)
-	if stem {
-		if s := stemmerFor(e.req.language(e.p.def)).stem(w); s != w {
-			e.addTerm(out, l, s)
+	if !stem {
+		e.addScoringTerm(out, l, w)
+	} else {
+		// A document's word w (≠ its stem s) is also in s's marker postings, so w's own
+		// postings match but do not score: s and the marker count every token once.
+		s := stemmerFor(e.req.language(e.p.def)).stem(w)
+		if s != w {
+			e.addTerm(out, l, w)
 		}
-		e.addTerm(out, l, stemMarker+stemmerFor(e.req.language(e.p.def)).stem(w))
+		e.addScoringTerm(out, l, s)
+		e.addScoringTerm(out, l, stemMarker+s)
 	}
 	l.df += int64(out.GetCardinality())
 	return out, l
 }
 
-func (e *evaluator) addTerm(out *roaring.Bitmap, l *leaf, w string) {
+// addScoringTerm is addTerm for a term whose frequency counts in the leaf's tf.
+func (e *evaluator) addScoringTerm(out *roaring.Bitmap, l *leaf, w string) {
+	if tid, ok := e.p.text.terms[w]; ok && e.addTerm(out, l, w) {
+		l.scoring = append(l.scoring, tid)
+	}
+}
+
+// addTerm adds term w's postings (in the leaf's fields) to out and the term to the leaf's
+// matched terms; it reports whether any document holds it there.
+func (e *evaluator) addTerm(out *roaring.Bitmap, l *leaf, w string) bool {
 	tid, ok := e.p.text.terms[w]
 	if !ok {
-		return
+		return false
 	}
-	if b := e.p.text.postings(w, e.mask); b != nil {
-		out.Or(b)
-		l.terms.add(tid)
+	b := e.p.text.postings(w, e.mask)
+	if b == nil {
+		return false
 	}
+	out.Or(b)
+	l.terms.add(tid)
+	return true
 }
 
 // expand matches every term of the dictionary that match accepts.
@@ -286,7 +306,7 @@ func (e *evaluator) expand(lit string, weight float64, match func(string) bool) 
 	out := roaring.New()
 	visit := func(w string) bool {
 		if isWord(w) && match(w) {
-			e.addTerm(out, l, w)
+			e.addScoringTerm(out, l, w)
 		}
 		return true
 	}

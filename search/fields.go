@@ -130,6 +130,25 @@ type textIndex struct {
 	post   [][]*roaring.Bitmap   // by term id, then text slot
 	sorted *btree.BTreeG[string] // the terms in order, for prefix expansion
 	fields int
+	// tf2 holds how often a term occurs in a document's field when that is more than once
+	// (tfKey); a posting without an entry here stands for one occurrence. Scoring reads
+	// frequencies from here and the postings, not from the documents.
+	tf2 map[uint64]uint16
+	cnt map[uint32]uint16 // scratch for add
+}
+
+func tfKey(tid uint32, slot int, id uint32) uint64 {
+	return uint64(tid)<<40 | uint64(slot)<<32 | uint64(id)
+}
+
+// freq is how often term tid occurs in document id's text slot, given that it does.
+func (t *textIndex) freq(tid uint32, slot int, id uint32) float64 {
+	if len(t.tf2) > 0 {
+		if n, ok := t.tf2[tfKey(tid, slot, id)]; ok {
+			return float64(n)
+		}
+	}
+	return 1
 }
 
 func newTextIndex(fields int) textIndex {
@@ -182,17 +201,39 @@ func (t *textIndex) stemID(tid uint32, st *stemmer, cache bool) uint32 {
 // add records that document id holds terms (and, when stems is not nil, their stems; a 0
 // term id stands for none) in text slot.
 func (t *textIndex) add(slot int, id uint32, terms, stems []uint32) {
+	if t.cnt == nil {
+		t.cnt = make(map[uint32]uint16)
+	}
+	clear(t.cnt)
 	for i, tid := range terms {
 		if tid != 0 {
 			t.bitmap(tid, slot).Add(id)
+			t.cnt[tid]++
 		}
 		if stems != nil && stems[i] != 0 {
 			t.bitmap(stems[i], slot).Add(id)
+			t.cnt[stems[i]]++
+		}
+	}
+	for tid, n := range t.cnt {
+		if n > 1 {
+			if t.tf2 == nil {
+				t.tf2 = make(map[uint64]uint16)
+			}
+			t.tf2[tfKey(tid, slot, id)] = n
 		}
 	}
 }
 
 func (t *textIndex) remove(slot int, id uint32, terms, stems []uint32) {
+	if len(t.tf2) > 0 {
+		for i, tid := range terms {
+			delete(t.tf2, tfKey(tid, slot, id))
+			if stems != nil {
+				delete(t.tf2, tfKey(stems[i], slot, id))
+			}
+		}
+	}
 	for i, tid := range terms {
 		if b := t.post[tid][slot]; b != nil && tid != 0 {
 			b.Remove(id)

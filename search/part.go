@@ -33,6 +33,8 @@ type part struct {
 	scratchIDs   []uint32
 	scratchStems []uint32
 
+	lens []int32 // by doc id: tokens in the document's text fields (BM25's document length)
+
 	totalLen int64 // tokens over all live documents, for BM25's average length
 	records  int64 // postings entries, for FT.INFO's num_records
 	failures int64 // documents left out because a field could not be indexed
@@ -184,6 +186,10 @@ func (p *part) add(d doc) {
 		p.missing[pos].Add(id)
 	}
 	p.totalLen += int64(d.len)
+	for int(id) >= len(p.lens) {
+		p.lens = append(p.lens, 0)
+	}
+	p.lens[id] = d.len
 	p.live.Add(id)
 	p.ids[d.key] = id
 	*p.doc(id) = d

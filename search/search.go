@@ -232,6 +232,11 @@ func searchPart(v engine.View, p *part, req *Request, ast query.Node, st *partSt
 		return res
 	}
 	rank := hitRank(req)
+	if sortField == nil && len(e.leaves) > 0 && !sc.tfidf {
+		e.scoreFromPostings(m, sc, top, rank)
+		res.hits = top.sorted()
+		return res
+	}
 	it := m.Iterator()
 	for it.HasNext() {
 		did := it.Next()
@@ -254,6 +259,67 @@ func searchPart(v engine.View, p *part, req *Request, ast query.Node, st *partSt
 		e.scoreHits(res.hits, sc)
 	}
 	return res
+}
+
+// tfCursor walks one (term, text field) posting list in step with the matches.
+type tfCursor struct {
+	it     roaring.IntPeekable
+	tid    uint32
+	slot   int
+	weight float64 // the field's WEIGHT
+}
+
+// scoreFromPostings scores every match with BM25, reading term frequencies from the
+// postings (walked in step with the matches, in doc id order) and document lengths from a
+// column, so that a match costs no visit to its document; only a match that may enter the
+// page has its key read.
+func (e *evaluator) scoreFromPostings(m *roaring.Bitmap, sc *scorer, top *topN, rank func(a, b Hit) int) {
+	p := e.p
+	cursors := make([][]tfCursor, len(e.leaves))
+	for i, l := range e.leaves {
+		if l.negated {
+			continue
+		}
+		for _, tid := range l.scoring {
+			for slot, b := range p.text.post[tid] {
+				if b == nil || b.IsEmpty() || (l.mask != nil && !l.mask[slot]) {
+					continue
+				}
+				cursors[i] = append(cursors[i], tfCursor{it: b.Iterator(), tid: tid, slot: slot, weight: p.def.weights[slot]})
+			}
+		}
+	}
+	const k1, b = 1.2, 0.75
+	score := p.def.Score
+	it := m.Iterator()
+	for it.HasNext() {
+		did := it.Next()
+		total := 0.0
+		for i, cs := range cursors {
+			tf := 0.0
+			for j := range cs {
+				c := &cs[j]
+				c.it.AdvanceIfNeeded(did)
+				if c.it.HasNext() && c.it.PeekNext() == did {
+					tf += p.text.freq(c.tid, c.slot, did) * c.weight
+				}
+			}
+			if tf == 0 {
+				continue
+			}
+			norm := 1 - b + b*float64(p.lens[did])/sc.avgLen
+			total += e.leaves[i].weight * sc.idf[i] * tf * (k1 + 1) / (tf + k1*norm)
+		}
+		if p.def.ScoreField != "" {
+			score = p.doc(did).score
+		}
+		h := Hit{Score: total * score}
+		if top.full() && rank(h, top.worst()) > 0 {
+			continue
+		}
+		h.Key = p.doc(did).key
+		top.offer(h)
+	}
 }
 
 // rangeSorted answers a query that is one numeric range, sorted by a numeric field,
