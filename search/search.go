@@ -232,8 +232,7 @@ func searchPart(v engine.View, p *part, req *Request, ast query.Node, st *partSt
 		return res
 	}
 	rank := hitRank(req)
-	if sortField == nil && len(e.leaves) > 0 && !sc.tfidf {
-		e.scoreFromPostings(m, sc, top, rank)
+	if sortField == nil && len(e.leaves) > 0 && !sc.tfidf && e.scoreFromPostings(m, sc, top, rank) {
 		res.hits = top.sorted()
 		return res
 	}
@@ -272,9 +271,13 @@ type tfCursor struct {
 // scoreFromPostings scores every match with BM25, reading term frequencies from the
 // postings (walked in step with the matches, in doc id order) and document lengths from a
 // column, so that a match costs no visit to its document; only a match that may enter the
-// page has its key read.
-func (e *evaluator) scoreFromPostings(m *roaring.Bitmap, sc *scorer, top *topN, rank func(a, b Hit) int) {
+// page has its key read. It declines (false, nothing offered) when the postings are much
+// larger than the matches (an AND of frequent words): stepping through them would cost more
+// than reading the few matches' own token lists.
+func (e *evaluator) scoreFromPostings(m *roaring.Bitmap, sc *scorer, top *topN, rank func(a, b Hit) int) bool {
 	p := e.p
+	matches := m.GetCardinality()
+	var postings uint64
 	cursors := make([][]tfCursor, len(e.leaves))
 	for i, l := range e.leaves {
 		if l.negated {
@@ -284,6 +287,10 @@ func (e *evaluator) scoreFromPostings(m *roaring.Bitmap, sc *scorer, top *topN, 
 			for slot, b := range p.text.post[tid] {
 				if b == nil || b.IsEmpty() || (l.mask != nil && !l.mask[slot]) {
 					continue
+				}
+				postings += b.GetCardinality()
+				if postings > 16*matches {
+					return false
 				}
 				cursors[i] = append(cursors[i], tfCursor{it: b.Iterator(), tid: tid, slot: slot, weight: p.def.weights[slot]})
 			}
@@ -320,6 +327,7 @@ func (e *evaluator) scoreFromPostings(m *roaring.Bitmap, sc *scorer, top *topN, 
 		h.Key = p.doc(did).key
 		top.offer(h)
 	}
+	return true
 }
 
 // rangeSorted answers a query that is one numeric range, sorted by a numeric field,

@@ -1,0 +1,66 @@
+package search
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"darner/engine"
+	"darner/search/query"
+)
+
+// BM25 read from the postings (scoreFromPostings) equals BM25 read from each document's
+// token list (evaluator.score), word by word, with stems, repeats and field weights.
+func TestScoreFromPostingsMatchesTokenLists(t *testing.T) {
+	store := engine.New(engine.Options{Shards: 1})
+	r := NewRegistry(store)
+	defer r.Close()
+	def, err := ParseCreate("i", strings.Fields("PREFIX 1 d: SCHEMA title TEXT WEIGHT 3 body TEXT"))
+	require.NoError(t, err)
+	def.SkipScan = true
+	require.NoError(t, r.Create(def))
+	idx := r.Get("i")
+	words := []string{"run", "runs", "running", "runner", "city", "cities", "river", "stone", "light", "lights"}
+	tx := store.BeginAll(true)
+	for i := range 400 {
+		h := engine.NewHash()
+		var title, body []string
+		for j := range 3 + i%5 {
+			title = append(title, words[(i*7+j*3)%len(words)])
+		}
+		for j := range 5 + i%7 {
+			body = append(body, words[(i*5+j*j)%len(words)])
+		}
+		h.Set("title", []byte(strings.Join(title, " ")))
+		h.Set("body", []byte(strings.Join(body, " ")))
+		key := "d:" + strconv.Itoa(i)
+		tx.View(0, []byte(key)).Set(key, h, false)
+	}
+	tx.End()
+	p := idx.parts[0]
+	for _, q := range []string{"running", "city", "run river", "lights | stone", "@title:runs", "citi*", "%rivr%"} {
+		req := &Request{Query: q, Dialect: 2, Limit: 1000}
+		ast, err := query.Parse(q, query.Options{Dialect: 2, IsStopWord: def.IsStopWord})
+		require.NoError(t, err, q)
+		e := newEvaluator(p, req)
+		m := e.eval(ast)
+		var dfs []int64
+		for _, l := range e.leaves {
+			dfs = append(dfs, l.df)
+		}
+		g := sumStats([]partStats{{docs: int64(p.numDocs()), totalLen: p.totalLen, dfs: dfs}})
+		sc := newScorer(req, &g, e.leaves)
+		top := newTopN(1000, hitLess(req))
+		require.True(t, e.scoreFromPostings(m, sc, top, hitRank(req)), q)
+		hits := top.sorted()
+		require.Equal(t, int(m.GetCardinality()), len(hits), q)
+		for _, h := range hits {
+			want := e.score(p.ids[h.Key], sc)
+			require.InDelta(t, want, h.Score, 1e-9*math.Max(1, want), "%s %s", q, h.Key)
+			require.Greater(t, h.Score, 0.0, "%s %s", q, h.Key)
+		}
+	}
+}
