@@ -54,7 +54,7 @@ func newEvaluator(p *part, req *Request) *evaluator {
 func (e *evaluator) eval(n query.Node) *roaring.Bitmap {
 	switch n := n.(type) {
 	case *query.Intersect:
-		return e.intersect(n.Children, weightOf(n.Attrs))
+		return e.intersect(n.Children)
 	case *query.Union:
 		out := roaring.New()
 		for _, c := range n.Children {
@@ -134,7 +134,7 @@ func (e *evaluator) setErr(err error) {
 }
 
 // intersect ANDs the positive children smallest first and takes away the negated ones.
-func (e *evaluator) intersect(children []query.Node, _ float64) *roaring.Bitmap {
+func (e *evaluator) intersect(children []query.Node) *roaring.Bitmap {
 	var pos []*roaring.Bitmap
 	var neg []*roaring.Bitmap
 	for _, c := range children {

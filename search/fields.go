@@ -435,17 +435,20 @@ func (n *numIndex) countRange(lo, hi float64, loEx, hiEx bool) int {
 }
 
 // walkWhere visits the documents in the order of their first values (descending if desc),
-// calling offer for those that match accepts, until want have been offered and the last
-// value is passed. It reports false, having offered nothing usable, when it gives up: after
-// a budget of visits that a walk through sparse matches would exceed.
-func (n *numIndex) walkWhere(want int, desc bool, accepts func(id uint32) bool, offer func(id uint32, sv SortValue)) bool {
+// and offers those that accepts takes, until want have been offered and the last value is
+// passed (later documents with that value could still tie into the page), or all total
+// matches have been. It reports false, having offered nothing, when it gives up: after
+// budget visits, the point past which a walk through sparse matches or many ties costs more
+// than visiting the matches.
+func (n *numIndex) walkWhere(want int, desc bool, budget int, total uint64, accepts func(id uint32) bool,
+	offer func(id uint32, sv SortValue)) bool {
 	type found struct {
 		id uint32
 		v  float64
 	}
 	var hits []found
 	last := math.NaN()
-	budget, visited, aborted := 64*want+1024, 0, false
+	visited, aborted := 0, false
 	visit := func(e numEntry) bool {
 		if len(hits) >= want && e.v != last {
 			return false
@@ -455,7 +458,7 @@ func (n *numIndex) walkWhere(want int, desc bool, accepts func(id uint32) bool, 
 			return false
 		}
 		if first, ok := n.firstValue(e.id); !ok || first != e.v || !accepts(e.id) {
-			return true
+			return true // a multi-value document sorts by its first value only
 		}
 		hits = append(hits, found{e.id, e.v})
 		last = e.v
@@ -466,7 +469,7 @@ func (n *numIndex) walkWhere(want int, desc bool, accepts func(id uint32) bool, 
 	} else {
 		n.tree.Scan(visit)
 	}
-	if aborted || len(hits) < want {
+	if aborted || (len(hits) < want && uint64(len(hits)) < total) {
 		return false
 	}
 	for _, h := range hits {

@@ -296,7 +296,6 @@ func (e *evaluator) scoreFromPostings(m *roaring.Bitmap, sc *scorer, top *topN, 
 			}
 		}
 	}
-	const k1, b = 1.2, 0.75
 	score := p.def.Score
 	it := m.Iterator()
 	for it.HasNext() {
@@ -314,8 +313,7 @@ func (e *evaluator) scoreFromPostings(m *roaring.Bitmap, sc *scorer, top *topN, 
 			if tf == 0 {
 				continue
 			}
-			norm := 1 - b + b*float64(p.lens[did])/sc.avgLen
-			total += e.leaves[i].weight * sc.idf[i] * tf * (k1 + 1) / (tf + k1*norm)
+			total += e.leaves[i].weight * sc.bm25(i, tf, p.lens[did])
 		}
 		if p.def.ScoreField != "" {
 			score = p.doc(did).score
@@ -375,7 +373,7 @@ func rangeSorted(v engine.View, p *part, req *Request, ast query.Node, st *partS
 		// Sorted by the range's own field: the range, walked in order, is the answer.
 		rangeIdx.walkRange(n.Min, n.Max, want, req.SortDesc, in, offer)
 	} else if uint64(want)*uint64(sortIdx.tree.Len()) < uint64(res.total*res.total) &&
-		sortIdx.walkWhere(want, req.SortDesc, func(id uint32) bool {
+		sortIdx.walkWhere(want, req.SortDesc, 64*want+1024, uint64(res.total), func(id uint32) bool {
 			x, ok := rangeIdx.firstValue(id)
 			return ok && in(x)
 		}, offer) {
@@ -419,49 +417,17 @@ func (p *part) walkNumeric(m *roaring.Bitmap, f *Field, want int, desc bool, top
 	if f.Type != Numeric || f.NoIndex {
 		return false
 	}
-	tree := p.nums[f.slot].tree
+	idx := p.nums[f.slot]
 	matches := m.GetCardinality()
-	if uint64(want)*uint64(tree.Len()) >= matches*matches {
+	if uint64(want)*uint64(idx.tree.Len()) >= matches*matches {
 		return false
 	}
-	var hits []Hit
-	found, last := 0, math.NaN()
-	visited, aborted := uint64(0), false
-	budget := matches/8 + 2*uint64(want)
-	visit := func(e numEntry) bool {
-		if found >= want && e.v != last {
-			return false // past the last value that can still tie into the page
-		}
-		// Many ties at the page's last value, or matches far from the start, can make the
-		// walk dearer than visiting the matches: give up early, since the visit of the
-		// matches follows (a membership test costs about what visiting a match does).
-		if visited++; visited > budget {
-			aborted = true
-			return false
-		}
-		if !m.Contains(e.id) {
-			return true
-		}
-		if v, _ := p.nums[f.slot].firstValue(e.id); v != e.v {
-			return true // a multi-value document sorts by its first value only
-		}
-		hits = append(hits, Hit{Key: p.doc(e.id).key, Sort: SortValue{Num: e.v, IsNum: true}})
-		found++
-		last = e.v
-		return true
-	}
-	if desc {
-		tree.Reverse(visit)
-	} else {
-		tree.Scan(visit)
-	}
-	if aborted || (found < want && uint64(found) < matches) {
-		return false
-	}
-	for _, h := range hits {
-		top.offer(h)
-	}
-	return true
+	// The visit of the matches follows a walk that gives up, and a membership test costs
+	// about what visiting a match does: give up after an eighth of the matches.
+	budget := int(matches/8) + 2*want
+	return idx.walkWhere(want, desc, budget, matches, m.Contains, func(id uint32, sv SortValue) {
+		top.offer(Hit{Key: p.doc(id).key, Sort: sv})
+	})
 }
 
 // applyFilters narrows m by FILTER, GEOFILTER and INKEYS.
@@ -516,6 +482,13 @@ func newScorer(req *Request, g *scoring, leaves []*leaf) *scorer {
 	return sc
 }
 
+// bm25 is leaf i's BM25 for a term frequency tf in a document of docLen tokens.
+func (sc *scorer) bm25(i int, tf float64, docLen int32) float64 {
+	const k1, b = 1.2, 0.75
+	norm := 1 - b + b*float64(docLen)/sc.avgLen
+	return sc.idf[i] * tf * (k1 + 1) / (tf + k1*norm)
+}
+
 // score is the document's relevance: the sum over the query's scoring clauses, times the
 // document's own score.
 func (e *evaluator) score(did uint32, sc *scorer) float64 {
@@ -523,7 +496,6 @@ func (e *evaluator) score(did uint32, sc *scorer) float64 {
 	if len(e.leaves) == 0 {
 		return d.score
 	}
-	const k1, b = 1.2, 0.75
 	maxFreq := 1.0
 	if sc.tfidf {
 		maxFreq = float64(max(d.maxFreq(), 1))
@@ -541,8 +513,7 @@ func (e *evaluator) score(did uint32, sc *scorer) float64 {
 			// RediSearch's TFIDF: frequencies relative to the document's most frequent term.
 			total += l.weight * tf / maxFreq * sc.idf[i]
 		} else {
-			norm := 1 - b + b*float64(d.len)/sc.avgLen
-			total += l.weight * sc.idf[i] * tf * (k1 + 1) / (tf + k1*norm)
+			total += l.weight * sc.bm25(i, tf, d.len)
 		}
 	}
 	return total * d.score
