@@ -468,15 +468,10 @@ func weightOf(a query.Attrs) float64 {
 	return 1
 }
 
-// unitMetres is the length of a geo unit in metres.
+// unitMetres is the length of a geo unit in metres (the query parser accepts only these).
 func unitMetres(u string) float64 {
-	switch strings.ToLower(u) {
-	case "km":
-		return 1000
-	case "mi":
-		return 1609.34
-	case "ft":
-		return 0.3048
+	if m, ok := geoUnits[strings.ToLower(u)]; ok {
+		return m
 	}
 	return 1
 }

@@ -96,13 +96,13 @@ type Def struct {
 	numGeo    int
 }
 
-// CreateError is an FT.CREATE argument error; its text is the reply.
-type CreateError string
+// ArgError is an error in an FT command's arguments; its text is the reply.
+type ArgError string
 
-func (e CreateError) Error() string { return string(e) }
+func (e ArgError) Error() string { return string(e) }
 
-func createErrorf(format string, args ...any) error {
-	return CreateError(fmt.Sprintf(format, args...))
+func argErrorf(format string, args ...any) error {
+	return ArgError(fmt.Sprintf(format, args...))
 }
 
 // args is a cursor over command arguments.
@@ -137,7 +137,7 @@ func ParseCreate(name string, argv []string) (*Def, error) {
 	for {
 		w, ok := a.next()
 		if !ok {
-			return nil, CreateError("No schema found")
+			return nil, ArgError("No schema found")
 		}
 		if strings.EqualFold(w, "SCHEMA") {
 			break
@@ -147,7 +147,7 @@ func ParseCreate(name string, argv []string) (*Def, error) {
 		}
 	}
 	if !a.more() {
-		return nil, CreateError("Fields arguments are missing")
+		return nil, ArgError("Fields arguments are missing")
 	}
 	for a.more() {
 		if err := d.field(a); err != nil {
@@ -169,7 +169,7 @@ func (d *Def) option(w string, a *args) error {
 		case "JSON":
 			d.On = OnJSON
 		default:
-			return createErrorf("Unknown index type `%s`", t)
+			return argErrorf("Unknown index type `%s`", t)
 		}
 	case "PREFIX":
 		n, err := a.count("PREFIX")
@@ -183,7 +183,7 @@ func (d *Def) option(w string, a *args) error {
 	case "LANGUAGE":
 		l, _ := a.next()
 		if !knownLanguage(l) {
-			return CreateError("Invalid language")
+			return ArgError("Invalid language")
 		}
 		d.Language = strings.ToLower(l)
 	case "LANGUAGE_FIELD":
@@ -192,7 +192,7 @@ func (d *Def) option(w string, a *args) error {
 		s, _ := a.next()
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil || f < 0 || f > 1 {
-			return CreateError("Invalid score")
+			return ArgError("Invalid score")
 		}
 		d.Score = f
 	case "SCORE_FIELD":
@@ -212,7 +212,7 @@ func (d *Def) option(w string, a *args) error {
 		s, _ := a.next()
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n <= 0 {
-			return CreateError("Bad arguments for TEMPORARY: Value is not an integer or out of range")
+			return ArgError("Bad arguments for TEMPORARY: Value is not an integer or out of range")
 		}
 		d.Temporary = time.Duration(n) * time.Second
 	case "STOPWORDS":
@@ -226,11 +226,21 @@ func (d *Def) option(w string, a *args) error {
 			d.StopWords = append(d.StopWords, strings.ToLower(w))
 		}
 	case "FILTER", "PAYLOAD_FIELD", "ASYNC", "NOINITIALSCAN", "INDEXALL":
-		return createErrorf("FT.CREATE option %s is not supported by darner", w)
+		return argErrorf("FT.CREATE option %s is not supported by darner", w)
 	default:
-		return createErrorf("Unknown argument `%s`", w)
+		return argErrorf("Unknown argument `%s`", w)
 	}
 	return nil
+}
+
+// int reads a non-negative integer argument of option opt.
+func (a *args) int(opt string) (int, error) {
+	s, _ := a.next()
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, argErrorf("Bad arguments for %s: Value is not an integer or out of range", opt)
+	}
+	return n, nil
 }
 
 // count reads the count of a counted option and checks that many arguments follow.
@@ -238,10 +248,10 @@ func (a *args) count(opt string) (int, error) {
 	s, ok := a.next()
 	n, err := strconv.Atoi(s)
 	if !ok || err != nil || n < 0 {
-		return 0, createErrorf("Bad arguments for %s: Could not parse argument count", opt)
+		return 0, argErrorf("Bad arguments for %s: Could not parse argument count", opt)
 	}
 	if len(a.a)-a.i < n {
-		return 0, createErrorf("Bad arguments for %s: Not enough arguments", opt)
+		return 0, argErrorf("Bad arguments for %s: Not enough arguments", opt)
 	}
 	return n, nil
 }
@@ -254,13 +264,13 @@ func (d *Def) field(a *args) error {
 	if a.is("AS") {
 		name, ok := a.next()
 		if !ok {
-			return CreateError("Missing AS alias")
+			return ArgError("Missing AS alias")
 		}
 		f.Name = name
 	}
 	t, ok := a.next()
 	if !ok {
-		return createErrorf("Field `%s` does not have a type", f.Name)
+		return argErrorf("Field `%s` does not have a type", f.Name)
 	}
 	switch strings.ToUpper(t) {
 	case "TEXT":
@@ -272,11 +282,11 @@ func (d *Def) field(a *args) error {
 	case "GEO":
 		f.Type = Geo
 	case "VECTOR":
-		return createErrorf("Field `%s`: VECTOR fields are not supported by darner yet", f.Name)
+		return argErrorf("Field `%s`: VECTOR fields are not supported by darner yet", f.Name)
 	case "GEOSHAPE":
-		return createErrorf("Field `%s`: GEOSHAPE fields are not supported by darner", f.Name)
+		return argErrorf("Field `%s`: GEOSHAPE fields are not supported by darner", f.Name)
 	default:
-		return createErrorf("Invalid field type for field `%s`", f.Name)
+		return argErrorf("Invalid field type for field `%s`", f.Name)
 	}
 	for a.more() {
 		done, err := f.option(a)
@@ -291,12 +301,12 @@ func (d *Def) field(a *args) error {
 		d.byName = make(map[string]*Field)
 	}
 	if _, dup := d.byName[f.Name]; dup {
-		return createErrorf("Duplicate field in schema - %s", f.Name)
+		return argErrorf("Duplicate field in schema - %s", f.Name)
 	}
 	if d.On == OnJSON {
 		jf, err := compileJSONField(f.Path)
 		if err != nil {
-			return createErrorf("Invalid JSONPath '%s' in attribute '%s' in index '%s'", f.Path, f.Name, d.Name)
+			return argErrorf("Invalid JSONPath '%s' in attribute '%s' in index '%s'", f.Path, f.Name, d.Name)
 		}
 		f.json = jf
 	}
@@ -309,7 +319,7 @@ func (d *Def) field(a *args) error {
 func (f *Field) option(a *args) (done bool, err error) {
 	w := strings.ToUpper(a.peek())
 	bad := func() (bool, error) {
-		return false, createErrorf("Field `%s`: option %s does not apply to %s fields", f.Name, w, f.Type)
+		return false, argErrorf("Field `%s`: option %s does not apply to %s fields", f.Name, w, f.Type)
 	}
 	switch w {
 	case "SORTABLE":
@@ -354,7 +364,7 @@ func (f *Field) option(a *args) (done bool, err error) {
 		}
 		s, _ := a.next()
 		if len(s) != 1 {
-			return false, createErrorf("Tag separator must be a single character. Got `%s`", s)
+			return false, argErrorf("Tag separator must be a single character. Got `%s`", s)
 		}
 		f.Separator = s[0]
 	default:
@@ -371,7 +381,7 @@ func (f *Field) textOption(w string, a *args) error {
 		s, _ := a.next()
 		v, err := strconv.ParseFloat(s, 64)
 		if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) {
-			return createErrorf("Could not parse field spec: bad WEIGHT for field `%s`", f.Name)
+			return argErrorf("Could not parse field spec: bad WEIGHT for field `%s`", f.Name)
 		}
 		f.Weight = v
 	case "PHONETIC":
@@ -382,7 +392,7 @@ func (f *Field) textOption(w string, a *args) error {
 			f.Phonetic = strings.ToLower(m)
 			return nil
 		}
-		return CreateError("Matcher Format: <2 chars algorithm>:<2 chars language>. Support algorithms: double metaphone (dm). Supported languages: English (en), French (fr), Portuguese (pt) and Spanish (es)")
+		return ArgError("Matcher Format: <2 chars algorithm>:<2 chars language>. Support algorithms: double metaphone (dm). Supported languages: English (en), French (fr), Portuguese (pt) and Spanish (es)")
 	}
 	return nil
 }

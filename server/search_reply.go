@@ -11,9 +11,9 @@ import (
 // writeSearchReply writes FT.SEARCH's answer: in RESP2 an array of the total, then per hit
 // its key, score, sort key and fields as asked; in RESP3 Redis 8's map (attributes, format,
 // results, total_results, warning), one map per hit.
-func writeSearchReply(c *Ctx, idx *search.Index, sa *searchArgs, res *search.Result) {
+func writeSearchReply(c *Ctx, idx *search.Index, sa *search.SearchArgs, res *search.Result) {
 	w := c.W
-	withFields := !sa.noContent && (sa.returns == nil || len(sa.returns) > 0)
+	withFields := !sa.NoContent && (sa.Returns == nil || len(sa.Returns) > 0)
 	if w.RESP3() {
 		w.Map(5)
 		w.BulkString("attributes")
@@ -24,10 +24,10 @@ func writeSearchReply(c *Ctx, idx *search.Index, sa *searchArgs, res *search.Res
 		w.Array(len(res.Hits))
 		for _, h := range res.Hits {
 			n := 2 // id, values
-			if sa.withScores {
+			if sa.WithScores {
 				n++
 			}
-			if sa.sortKeys {
+			if sa.SortKeys {
 				n++
 			}
 			if withFields {
@@ -36,11 +36,11 @@ func writeSearchReply(c *Ctx, idx *search.Index, sa *searchArgs, res *search.Res
 			w.Map(n)
 			w.BulkString("id")
 			w.BulkString(h.Key)
-			if sa.withScores {
+			if sa.WithScores {
 				w.BulkString("score")
 				w.Double(h.Score)
 			}
-			if sa.sortKeys {
+			if sa.SortKeys {
 				w.BulkString("sortkey")
 				writeSortKey(w, h.Sort)
 			}
@@ -62,10 +62,10 @@ func writeSearchReply(c *Ctx, idx *search.Index, sa *searchArgs, res *search.Res
 		return
 	}
 	per := 1
-	if sa.withScores {
+	if sa.WithScores {
 		per++
 	}
-	if sa.sortKeys {
+	if sa.SortKeys {
 		per++
 	}
 	if withFields {
@@ -75,10 +75,10 @@ func writeSearchReply(c *Ctx, idx *search.Index, sa *searchArgs, res *search.Res
 	w.Int(res.Total)
 	for _, h := range res.Hits {
 		w.BulkString(h.Key)
-		if sa.withScores {
+		if sa.WithScores {
 			w.Double(h.Score)
 		}
-		if sa.sortKeys {
+		if sa.SortKeys {
 			writeSortKey(w, h.Sort)
 		}
 		if withFields {
@@ -107,14 +107,14 @@ func writeSortKey(w *Writer, v search.SortValue) {
 // loadFields reads what the reply shows of a document, as name, value pairs: the RETURN
 // list, or the whole document (a hash's fields; a JSON document as its "$"). The SORTBY
 // field comes first, as RediSearch lists it.
-func loadFields(c *Ctx, idx *search.Index, sa *searchArgs, key string) []string {
+func loadFields(c *Ctx, idx *search.Index, sa *search.SearchArgs, key string) []string {
 	o := c.tx.View(0, []byte(key)).Get(key)
 	if o == nil {
 		return nil
 	}
 	def := idx.Def
 	var out []string
-	if sa.returns == nil {
+	if sa.Returns == nil {
 		switch v := o.Value.(type) {
 		case *engine.Hash:
 			v.Range(func(f string, val []byte) bool {
@@ -123,15 +123,15 @@ func loadFields(c *Ctx, idx *search.Index, sa *searchArgs, key string) []string 
 			})
 		case *engine.JSON:
 			root := v.Root
-			if sa.req.Dialect >= 3 {
+			if sa.Dialect >= 3 {
 				root = jsonpath.NewArray(root) // dialect 3 returns every path's matches as an array
 			}
 			out = append(out, "$", string(jsonpath.Serialize(root)))
 		}
 	} else {
-		for _, rf := range sa.returns {
-			if val, ok := returnValue(def, o, rf.id, sa.req.Dialect); ok {
-				out = append(out, rf.as, val)
+		for _, rf := range sa.Returns {
+			if val, ok := returnValue(def, o, rf.ID, sa.Dialect); ok {
+				out = append(out, rf.As, val)
 			}
 		}
 	}
@@ -139,17 +139,17 @@ func loadFields(c *Ctx, idx *search.Index, sa *searchArgs, key string) []string 
 }
 
 // sortFieldName is the name the SORTBY field has in the reply's field list.
-func sortFieldName(def *search.Def, sa *searchArgs) string {
-	name := sa.req.SortBy
+func sortFieldName(def *search.Def, sa *search.SearchArgs) string {
+	name := sa.SortBy
 	if name == "" {
 		return ""
 	}
-	for _, rf := range sa.returns {
-		if rf.id == name {
-			return rf.as
+	for _, rf := range sa.Returns {
+		if rf.ID == name {
+			return rf.As
 		}
 	}
-	if sa.returns == nil && def.On == search.OnHash {
+	if sa.Returns == nil && def.On == search.OnHash {
 		if f := def.Field(name); f != nil {
 			return f.Path
 		}

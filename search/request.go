@@ -1,0 +1,219 @@
+package search
+
+import (
+	"strconv"
+	"strings"
+)
+
+// SearchArgs is FT.SEARCH's parsed arguments: the Request, and what shapes the reply.
+type SearchArgs struct {
+	Request
+	NoContent  bool
+	WithScores bool
+	SortKeys   bool
+	Returns    []ReturnField // nil: whole documents; empty (RETURN 0): none
+}
+
+// ReturnField is one RETURN entry: a hash field, attribute or JSONPath, and its name in the
+// reply.
+type ReturnField struct {
+	ID, As string
+}
+
+// ParseSearch parses FT.SEARCH's arguments after the index name: the query, then options
+// in any order.
+func ParseSearch(argv []string) (*SearchArgs, error) {
+	sa := &SearchArgs{Request: Request{Query: argv[0], Limit: 10}}
+	r := &args{a: argv[1:]}
+	for r.more() {
+		w, _ := r.next()
+		if err := sa.option(strings.ToUpper(w), r); err != nil {
+			return nil, err
+		}
+	}
+	return sa, nil
+}
+
+func (sa *SearchArgs) option(w string, r *args) error {
+	req := &sa.Request
+	var err error
+	switch w {
+	case "NOCONTENT":
+		sa.NoContent = true
+	case "VERBATIM":
+		req.Verbatim = true
+	case "NOSTOPWORDS":
+		req.NoStopWords = true
+	case "WITHSCORES":
+		sa.WithScores = true
+	case "WITHSORTKEYS":
+		sa.SortKeys = true
+	case "INORDER":
+		req.InOrder = true
+	case "LIMIT":
+		if req.Offset, err = r.int("LIMIT"); err == nil {
+			req.Limit, err = r.int("LIMIT")
+		}
+	case "SLOP":
+		var n int
+		if n, err = r.int("SLOP"); err == nil {
+			req.Slop = &n
+		}
+	case "TIMEOUT":
+		_, err = r.int("TIMEOUT")
+	case "LANGUAGE":
+		req.Language, _ = r.next()
+	case "SCORER":
+		s, _ := r.next()
+		switch strings.ToUpper(s) {
+		case "BM25STD", "TFIDF":
+			req.Scorer = strings.ToUpper(s)
+		default:
+			return argErrorf("Scorer %s is not supported by darner yet (BM25STD and TFIDF are)", s)
+		}
+	case "DIALECT":
+		s, _ := r.next()
+		d, perr := strconv.Atoi(s)
+		if perr != nil || d < 1 || d > 4 {
+			return ArgError("DIALECT requires a non negative integer >=1 and <= 4")
+		}
+		req.Dialect = d
+	case "FORMAT":
+		f, _ := r.next()
+		if !strings.EqualFold(f, "STRING") {
+			return argErrorf("FORMAT %s is not supported by darner", f)
+		}
+	case "SORTBY":
+		err = sa.sortBy(r)
+	case "PARAMS":
+		err = sa.params(r)
+	case "RETURN":
+		err = sa.returnFields(r)
+	case "INKEYS", "INFIELDS":
+		var n int
+		if n, err = r.count(w); err == nil {
+			list := make([]string, n)
+			for i := range list {
+				list[i], _ = r.next()
+			}
+			if w == "INKEYS" {
+				req.InKeys = list
+			} else {
+				req.InFields = list
+			}
+		}
+	case "FILTER":
+		err = sa.filter(r)
+	case "GEOFILTER":
+		err = sa.geoFilter(r)
+	case "SUMMARIZE", "HIGHLIGHT", "EXPANDER", "EXPLAINSCORE", "PAYLOAD", "WITHPAYLOADS":
+		return argErrorf("FT.SEARCH option %s is not supported by darner yet", w)
+	default:
+		return argErrorf("Unknown argument `%s`", w)
+	}
+	return err
+}
+
+func (sa *SearchArgs) sortBy(r *args) error {
+	f, ok := r.next()
+	if !ok {
+		return ArgError("Bad arguments for SORTBY: Not enough arguments")
+	}
+	sa.SortBy = strings.TrimPrefix(f, "@")
+	for r.more() {
+		switch strings.ToUpper(r.a[r.i]) {
+		case "ASC":
+			sa.SortDesc = false
+		case "DESC":
+			sa.SortDesc = true
+		case "WITHCOUNT":
+		default:
+			return nil
+		}
+		r.i++
+	}
+	return nil
+}
+
+func (sa *SearchArgs) params(r *args) error {
+	n, err := r.count("PARAMS")
+	if err != nil {
+		return err
+	}
+	if n%2 != 0 {
+		return ArgError("Bad arguments for PARAMS: Expected an even number of arguments")
+	}
+	sa.Params = make(map[string]string, n/2)
+	for range n / 2 {
+		k, _ := r.next()
+		v, _ := r.next()
+		sa.Params[k] = v
+	}
+	return nil
+}
+
+func (sa *SearchArgs) returnFields(r *args) error {
+	n, err := r.count("RETURN")
+	if err != nil {
+		return err
+	}
+	sa.Returns = make([]ReturnField, 0, n)
+	for end := r.i + n; r.i < end; {
+		id, _ := r.next()
+		rf := ReturnField{ID: id, As: id}
+		if r.i+1 < end && strings.EqualFold(r.a[r.i], "AS") {
+			r.i++
+			rf.As, _ = r.next()
+		}
+		sa.Returns = append(sa.Returns, rf)
+	}
+	return nil
+}
+
+func (sa *SearchArgs) filter(r *args) error {
+	f, _ := r.next()
+	lo, _ := r.next()
+	hi, _ := r.next()
+	nf := NumericFilter{Field: strings.TrimPrefix(f, "@")}
+	var ok1, ok2 bool
+	nf.Min, nf.MinExclusive, ok1 = parseBound(lo)
+	nf.Max, nf.MaxExclusive, ok2 = parseBound(hi)
+	if !ok1 {
+		return ArgError("Bad lower range: " + lo)
+	}
+	if !ok2 {
+		return ArgError("Bad upper range: " + hi)
+	}
+	sa.Filters = append(sa.Filters, nf)
+	return nil
+}
+
+// parseBound reads a numeric range bound: a number, inf/+inf/-inf, "(" for exclusive.
+func parseBound(s string) (float64, bool, bool) {
+	f, ok := parseFloat(strings.TrimPrefix(s, "("))
+	return f, strings.HasPrefix(s, "("), ok
+}
+
+func (sa *SearchArgs) geoFilter(r *args) error {
+	f, _ := r.next()
+	var nums [3]float64
+	for i := range nums {
+		s, _ := r.next()
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return ArgError("Bad arguments for GEOFILTER: Could not parse " + s)
+		}
+		nums[i] = v
+	}
+	unit, _ := r.next()
+	m, ok := geoUnits[strings.ToLower(unit)]
+	if !ok {
+		return ArgError("Bad arguments for GEOFILTER: Unknown distance unit " + unit)
+	}
+	sa.GeoFilters = append(sa.GeoFilters, GeoFilter{
+		Field: strings.TrimPrefix(f, "@"), Lon: nums[0], Lat: nums[1], Radius: nums[2] * m})
+	return nil
+}
+
+// geoUnits are the lengths of the geo units in metres.
+var geoUnits = map[string]float64{"m": 1, "km": 1000, "mi": 1609.34, "ft": 0.3048}
