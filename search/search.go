@@ -206,12 +206,7 @@ func searchPart(v engine.View, p *part, req *Request, ast query.Node, st *partSt
 	if e.fieldErr == nil {
 		e.applyFilters(m)
 	}
-	st.docs, st.totalLen = int64(p.numDocs()), p.totalLen
-	for _, l := range e.leaves {
-		st.dfs = append(st.dfs, l.df)
-	}
-	matched.Done()
-	<-ready
+	reportStats(p, e.leaves, st, matched, ready)
 	if e.fieldErr != nil {
 		return partResult{err: e.fieldErr}
 	}
@@ -328,6 +323,17 @@ func (e *evaluator) scoreFromPostings(m *roaring.Bitmap, sc *scorer, top *topN, 
 	return true
 }
 
+// reportStats gives the part's share of the scoring statistics and waits until every part
+// has given its own, so that the index-wide figures are ready.
+func reportStats(p *part, leaves []*leaf, st *partStats, matched *sync.WaitGroup, ready <-chan struct{}) {
+	st.docs, st.totalLen = int64(p.numDocs()), p.totalLen
+	for _, l := range leaves {
+		st.dfs = append(st.dfs, l.df)
+	}
+	matched.Done()
+	<-ready
+}
+
 // rangeSorted answers a query that is one numeric range, sorted by a numeric field,
 // straight from the range's ordered values: the common shape of a range query (redis-om's
 // between + sortBy) needs no bitmap of its matches, which takes as long to build as the
@@ -347,9 +353,7 @@ func rangeSorted(v engine.View, p *part, req *Request, ast query.Node, st *partS
 	if rangeIdx.multi > 0 {
 		return partResult{}, false
 	}
-	st.docs, st.totalLen = int64(p.numDocs()), p.totalLen
-	matched.Done()
-	<-ready
+	reportStats(p, nil, st, matched, ready)
 	// The range's size, from the B-tree's ranks: the field has one value per document.
 	res := partResult{total: int64(rangeIdx.countRange(n.Min, n.Max, n.MinExclusive, n.MaxExclusive))}
 	want := req.Offset + req.Limit
