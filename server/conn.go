@@ -91,11 +91,8 @@ func (s *Server) serveConn(cl *Client) {
 			// Once per read, as Redis stamps a client's last interaction per read.
 			cl.lastActive.Store(time.Now().UnixMilli())
 			rest, perr := s.runBatch(cl, buf, &argv)
-			if len(cl.w.b) > 0 {
-				if _, err := nc.Write(cl.w.b); err != nil {
-					return
-				}
-				cl.w.b = cl.w.b[:0]
+			if cl.flush() != nil {
+				return
 			}
 			if perr != nil || cl.closed {
 				return
@@ -149,13 +146,22 @@ func (s *Server) runBatch(cl *Client, buf []byte, argv *[][]byte) ([]byte, error
 		s.totalCommands.Add(1)
 		s.dispatch(cl, args)
 		if len(cl.w.b) >= flushAt {
-			if _, err := cl.conn.Write(cl.w.b); err != nil {
+			if err := cl.flush(); err != nil {
 				return rest, err
 			}
-			cl.w.b = cl.w.b[:0]
 		}
 	}
 	return rest, nil
+}
+
+// flush writes the replies waiting in the client's buffer.
+func (cl *Client) flush() error {
+	if len(cl.w.b) == 0 {
+		return nil
+	}
+	_, err := cl.conn.Write(cl.w.b)
+	cl.w.b = cl.w.b[:0]
+	return err
 }
 
 // keepRest moves the unparsed tail of buf to its front and returns the buffer to read into
