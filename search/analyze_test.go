@@ -45,3 +45,17 @@ func TestWithinEdits(t *testing.T) {
 	assert.True(t, withinEdits("abc", "abcd", 1))
 	assert.False(t, withinEdits("abc", "abcdef", 2))
 }
+
+func TestWildcardMatch(t *testing.T) {
+	for _, tc := range []struct {
+		pat, s string
+		want   bool
+	}{
+		{"hel*", "hello", true}, {"h?llo", "hello", true}, {"*lo", "hello", true},
+		{"*", "", true}, {"", "", true}, {"", "a", false}, {"a*b*c", "axxbyyc", true},
+		{"a*b*c", "axxbyy", false}, {"a/*", "a/b", true}, {`a\*`, "a*", true}, {`a\*`, "ab", false},
+		{"?", "é", true}, {"h*o", "hello", true}, {"h*l", "hello", false},
+	} {
+		assert.Equal(t, tc.want, wildcardMatch(tc.pat, tc.s), "%q %q", tc.pat, tc.s)
+	}
+}

@@ -3,7 +3,6 @@ package search
 import (
 	"cmp"
 	"fmt"
-	"path"
 	"slices"
 	"strings"
 
@@ -87,10 +86,7 @@ func (e *evaluator) eval(n query.Node) *roaring.Bitmap {
 		return e.expand(strings.ToLower(n.Text), weightOf(n.Attrs), affixMatcher(n.Kind, strings.ToLower(n.Text)))
 	case *query.Wildcard:
 		pat := strings.ToLower(n.Pattern)
-		return e.expand(pat, weightOf(n.Attrs), func(w string) bool {
-			ok, _ := path.Match(pat, w)
-			return ok
-		})
+		return e.expand(pat, weightOf(n.Attrs), func(w string) bool { return wildcardMatch(pat, w) })
 	case *query.Fuzzy:
 		w := strings.ToLower(n.Text)
 		return e.expand(w, weightOf(n.Attrs), func(t string) bool { return withinEdits(w, t, n.Distance) })
@@ -449,16 +445,49 @@ func (e *evaluator) tag(n *query.Tag) *roaring.Bitmap {
 func tagMatcher(k query.TagKind, s string) func(string) bool {
 	switch k {
 	case query.TagPrefix:
-		return func(v string) bool { return strings.HasPrefix(v, s) }
+		return affixMatcher(query.Prefix, s)
 	case query.TagSuffix:
-		return func(v string) bool { return strings.HasSuffix(v, s) }
+		return affixMatcher(query.Suffix, s)
 	case query.TagInfix:
-		return func(v string) bool { return strings.Contains(v, s) }
+		return affixMatcher(query.Infix, s)
 	}
-	return func(v string) bool {
-		ok, _ := path.Match(s, v)
-		return ok
+	return func(v string) bool { return wildcardMatch(s, v) }
+}
+
+// wildcardMatch matches s against a RediSearch wildcard pattern: `*` for any run of
+// characters, `?` for one, a backslash for a literal next character.
+func wildcardMatch(pat, s string) bool {
+	p, r := []rune(pat), []rune(s)
+	star, mark := -1, 0 // the last `*` seen in p, and where in r it started matching
+	for i, j := 0, 0; j < len(r); {
+		switch {
+		case i < len(p) && p[i] == '*':
+			star, mark = i, j
+			i++
+		case i < len(p) && (p[i] == '?' || (p[i] == '\\' && i+1 < len(p) && p[i+1] == r[j]) || (p[i] != '\\' && p[i] == r[j])):
+			if p[i] == '\\' {
+				i++
+			}
+			i, j = i+1, j+1
+		case star >= 0:
+			mark++
+			i, j = star+1, mark
+		default:
+			return false
+		}
+		if j == len(r) {
+			for i < len(p) && p[i] == '*' {
+				i++
+			}
+			return i == len(p)
+		}
 	}
+	for _, c := range p {
+		if c != '*' {
+			return false
+		}
+	}
+	return true
 }
 
 func weightOf(a query.Attrs) float64 {
