@@ -81,6 +81,11 @@ func parseFlags(args []string) (*config, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	if cfg.profile != "" {
+		if err := os.MkdirAll(cfg.profile, 0o755); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.darner == "" {
 		return nil, errors.New("-darner is required")
 	}

@@ -25,7 +25,8 @@ type server struct {
 	addr    string
 	started time.Time
 	rdb     *redis.Client
-	exited  chan error
+	exited  chan struct{} // closed when the process has exited; waitErr is then set
+	waitErr error
 
 	mu  sync.Mutex // protects gcs
 	gcs []gcLine   // the collections the process has reported, in order
@@ -49,7 +50,7 @@ func startServer(ctx context.Context, bin string, shards, pool int, profile stri
 	if profile != "" {
 		args = append(args, "--cpuprofile", profile)
 	}
-	s := &server{addr: "127.0.0.1:" + strconv.Itoa(port), exited: make(chan error, 1)}
+	s := &server{addr: "127.0.0.1:" + strconv.Itoa(port), exited: make(chan struct{})}
 	s.cmd = exec.Command(bin, args...)
 	s.cmd.Env = append(os.Environ(), "GODEBUG="+withGCTrace(os.Getenv("GODEBUG")))
 	s.cmd.Stdout = os.Stderr
@@ -62,7 +63,7 @@ func startServer(ctx context.Context, bin string, shards, pool int, profile stri
 		return nil, err
 	}
 	go s.readStderr(stderr)
-	go func() { s.exited <- s.cmd.Wait() }()
+	go func() { s.waitErr = s.cmd.Wait(); close(s.exited) }()
 	s.rdb = redis.NewClient(&redis.Options{Addr: s.addr, Protocol: 2, PoolSize: pool,
 		ReadTimeout: time.Minute, WriteTimeout: time.Minute})
 	if err := s.waitReady(ctx); err != nil {
@@ -96,8 +97,8 @@ func (s *server) waitReady(ctx context.Context) error {
 			return nil
 		}
 		select {
-		case err := <-s.exited:
-			return fmt.Errorf("darner exited before answering: %v", err)
+		case <-s.exited:
+			return fmt.Errorf("darner exited before answering: %v", s.waitErr)
 		case <-time.After(50 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
