@@ -23,6 +23,9 @@ type Event struct {
 	// Object is the key's entry after a Write; nil otherwise. It must not be retained or
 	// modified: read what is needed during the call.
 	Object *Object
+	// Created is set on a Write that made the key: no version of it existed before, so an
+	// observer has nothing of it to take out first.
+	Created bool
 }
 
 // Observer is told about every change on the shards it is registered with.

@@ -69,10 +69,10 @@ func (v View) GetType(key string, t Type) (*Object, error) {
 
 // Set stores val under key, replacing what was there. The expiry is cleared unless keepTTL.
 func (v View) Set(key string, val Value, keepTTL bool) *Object {
-	o := v.upsert(key, keepTTL)
+	o, created := v.upsert(key, keepTTL)
 	o.Value = val
 	v.account(key, o)
-	v.changed(key, o)
+	v.changed(key, o, created)
 	return o
 }
 
@@ -81,36 +81,37 @@ func (v View) Set(key string, val Value, keepTTL bool) *Object {
 // rewritten with SET costs no allocation. Nothing outside the shard's lock keeps a string's
 // bytes, so overwriting them in place is safe.
 func (v View) SetString(key string, b []byte, keepTTL bool) *Object {
-	o := v.upsert(key, keepTTL)
+	o, created := v.upsert(key, keepTTL)
 	if s, ok := o.Value.(*Str); ok {
 		s.B = reuseBytes(s.B, b)
 	} else {
 		o.Value = NewStr(b)
 	}
 	v.account(key, o)
-	v.changed(key, o)
+	v.changed(key, o, created)
 	return o
 }
 
-// upsert returns key's entry, new or old, with its expiry cleared unless keepTTL (an
-// expired old entry's TTL is never kept). A new entry's Value is nil until the caller sets it.
-func (v View) upsert(key string, keepTTL bool) *Object {
+// upsert returns key's entry, new (created) or old, with its expiry cleared unless keepTTL
+// (an expired old entry's TTL is never kept). A new entry's Value is nil until the caller
+// sets it.
+func (v View) upsert(key string, keepTTL bool) (o *Object, created bool) {
 	v.mustWrite()
-	o, inserted := v.db.keys.Upsert(key)
-	if inserted {
+	o, created = v.db.keys.Upsert(key)
+	if created {
 		o.Expire = 0
 	} else if o.Expire != 0 && (!keepTTL || o.Expire <= v.clk.now()) {
 		o.Expire = 0
 		v.db.volatile.Delete(key)
 	}
-	return o
+	return o, created
 }
 
 // Modified must follow any in-place change to o.Value (HSET on an existing hash, APPEND, …).
 func (v View) Modified(key string, o *Object) {
 	v.mustWrite()
 	v.account(key, o)
-	v.changed(key, o)
+	v.changed(key, o, false)
 }
 
 // Delete removes key and reports whether it existed (an expired key did not).
@@ -139,7 +140,7 @@ func (v View) SetExpire(key string, o *Object, at int64) bool {
 		v.db.volatile.Set(key, struct{}{})
 	}
 	o.Expire = at
-	v.changed(key, o)
+	v.changed(key, o, false)
 	return true
 }
 
@@ -225,9 +226,9 @@ func (v View) account(key string, o *Object) {
 	o.size = size
 }
 
-func (v View) changed(key string, o *Object) {
+func (v View) changed(key string, o *Object, created bool) {
 	v.sh.touchWatched(v.index, key)
 	for _, ob := range v.sh.observers {
-		ob.Observe(v.sh.id, Event{Kind: EventWrite, DB: v.index, Key: key, Object: o})
+		ob.Observe(v.sh.id, Event{Kind: EventWrite, DB: v.index, Key: key, Object: o, Created: created})
 	}
 }

@@ -41,7 +41,7 @@ func TestViewEventsAndAccounting(t *testing.T) {
 	tx.End()
 	assert.Zero(t, used(), "memory accounting returns to zero")
 	assert.Equal(t, []Event{
-		{Kind: EventWrite, Key: "a"}, {Kind: EventWrite, Key: "a"},
+		{Kind: EventWrite, Key: "a", Created: true}, {Kind: EventWrite, Key: "a"},
 		{Kind: EventWrite, Key: "a"}, {Kind: EventDelete, Key: "a"},
 	}, rec.events)
 
@@ -49,7 +49,8 @@ func TestViewEventsAndAccounting(t *testing.T) {
 	rec.events = nil
 	tx = writeTx(s, "b")
 	v = tx.View(1, []byte("b"))
-	o = v.Set("b", NewStr([]byte("x")), false)
+	v.Set("b", NewStr([]byte("y")), false)
+	o = v.Set("b", NewStr([]byte("x")), false) // an overwrite: not created
 	assert.False(t, v.SetExpire("b", o, v.Now()-1))
 	assert.Nil(t, v.Get("b"))
 	tx.End()
@@ -58,7 +59,7 @@ func TestViewEventsAndAccounting(t *testing.T) {
 		v.Flush()
 	}
 	tx.End()
-	assert.Equal(t, []Event{{Kind: EventWrite, DB: 1, Key: "b"}, {Kind: EventDelete, DB: 1, Key: "b"},
+	assert.Equal(t, []Event{{Kind: EventWrite, DB: 1, Key: "b", Created: true}, {Kind: EventWrite, DB: 1, Key: "b"}, {Kind: EventDelete, DB: 1, Key: "b"},
 		{Kind: EventFlush, DB: 1}, {Kind: EventFlush, DB: 1}, {Kind: EventFlush, DB: 1}}, rec.events)
 }
 

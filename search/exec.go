@@ -419,7 +419,7 @@ func (e *evaluator) tag(n *query.Tag) *roaring.Bitmap {
 	if f == nil {
 		return roaring.New()
 	}
-	ti := e.p.tags[f.slot]
+	ti := &e.p.tags[f.slot]
 	out := roaring.New()
 	for _, v := range n.Values {
 		text := v.Text
@@ -427,15 +427,15 @@ func (e *evaluator) tag(n *query.Tag) *roaring.Bitmap {
 			text = strings.ToLower(text)
 		}
 		if v.Kind == query.TagExact {
-			if b := ti.vals[text]; b != nil {
+			if b := ti.get(text); b != nil {
 				out.Or(b)
 			}
 			continue
 		}
 		match := tagMatcher(v.Kind, text)
-		for val, b := range ti.vals {
+		for val, id := range ti.ids {
 			if match(val) {
-				out.Or(b)
+				out.Or(ti.docs[id])
 			}
 		}
 	}
@@ -509,11 +509,11 @@ func unitMetres(u string) float64 {
 // from sets[0], sets[1], … in sequence with at most slop other tokens between them in all.
 func (p *part) hasSequence(id uint32, sets []*termSet, mask []bool, slop int, inorder bool) bool {
 	d := p.doc(id)
-	for slot, toks := range d.text {
+	for slot := range p.def.numText {
 		if mask != nil && !mask[slot] {
 			continue
 		}
-		if sequenceIn(toks, d.stems[slot], sets, slop, inorder) {
+		if sequenceIn(d.toks(slot), d.stems(slot), sets, slop, inorder) {
 			return true
 		}
 	}

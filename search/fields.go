@@ -11,19 +11,21 @@ import (
 	"darner/search/phonetic"
 )
 
-// analyseField turns one field's values into d's entries for it.
-func (p *part) analyseField(d *doc, f *Field, vs []string, st *stemmer) bool {
+// analyseField appends one field's values to its sections in p.rb.
+func (p *part) analyseField(f *Field, vs []string, st *stemmer) bool {
 	for _, v := range vs {
 		if v == unindexable {
 			return false
 		}
 	}
+	secs := p.rb.secs
 	switch f.Type {
 	case Text:
 		if f.NoStem {
 			st = nil
 		}
-		ids, stems := p.scratchIDs[:0], p.scratchStems[:0]
+		ti, si := 3*f.slot, 3*f.slot+1
+		ids, stems := secs[ti], secs[si]
 		for _, v := range vs {
 			if v == "" && f.IndexEmpty {
 				ids = append(ids, p.text.termID(""))
@@ -40,42 +42,34 @@ func (p *part) analyseField(d *doc, f *Field, vs []string, st *stemmer) bool {
 				stems = append(stems, p.text.stemID(tid, st, st == p.stemmer))
 			}
 		}
-		// One allocation holds both lists.
-		both := make([]uint32, 2*len(ids))
-		copy(both, ids)
-		copy(both[len(ids):], stems)
-		d.text[f.slot], d.stems[f.slot] = both[:len(ids):len(ids)], both[len(ids):]
-		d.len += int32(len(ids))
+		secs[ti], secs[si] = ids, stems
 		if f.Phonetic != "" {
-			d.phon[f.slot] = p.text.phoneticIDs(ids)
+			secs[ti+2] = p.text.appendPhoneticIDs(secs[ti+2], ids)
 		}
-		p.scratchIDs, p.scratchStems = ids, stems
 	case Tag:
-		var tags []string
+		sec := p.layout.tag + f.slot
 		for _, v := range vs {
-			tags = appendTags(tags, v, f)
+			secs[sec] = p.tags[f.slot].appendIDs(secs[sec], v, f)
 		}
-		d.tags[f.slot] = tags
 	case Numeric:
-		nums := make([]float64, 0, len(vs))
+		sec := p.layout.num + f.slot
 		for _, v := range vs {
 			x, ok := parseFloat(v)
 			if !ok {
 				return false
 			}
-			nums = append(nums, x)
+			p.rb.appendFloat(sec, x)
 		}
-		d.nums[f.slot] = nums
 	case Geo:
-		pts := make([][2]float64, 0, len(vs))
+		sec := p.layout.geo + f.slot
 		for _, v := range vs {
 			pt, ok := parseGeo(v)
 			if !ok {
 				return false
 			}
-			pts = append(pts, pt)
+			p.rb.appendFloat(sec, pt[0])
+			p.rb.appendFloat(sec, pt[1])
 		}
-		d.geos[f.slot] = pts
 	}
 	return true
 }
@@ -85,21 +79,35 @@ func (p *part) analyseField(d *doc, f *Field, vs []string, st *stemmer) bool {
 // as a word of its own.
 const stemMarker = "+"
 
-// appendTags splits a tag field's value at its separator, trims white space, and folds
-// case unless the field is CASESENSITIVE. Empty tags count only with INDEXEMPTY.
-func appendTags(out []string, v string, f *Field) []string {
-	for _, t := range strings.Split(v, string(f.Separator)) {
-		t = strings.TrimSpace(t)
-		if t == "" && !f.IndexEmpty {
-			continue
+// appendIDs splits a tag field's value at its separator, trims white space, folds case
+// unless the field is CASESENSITIVE, and appends the values' ids (a value seen for the
+// first time gets one). Empty tags count only with INDEXEMPTY.
+func (t *tagIndex) appendIDs(out []uint32, v string, f *Field) []uint32 {
+	for len(v) > 0 || f.IndexEmpty {
+		tag, rest, more := strings.Cut(v, string(f.Separator))
+		tag = strings.TrimSpace(tag)
+		if tag != "" || f.IndexEmpty {
+			if !f.CaseSensitive {
+				tag = lowerTag(tag)
+			}
+			out = append(out, t.id(tag))
 		}
-		if !f.CaseSensitive {
-			t = strings.ToLower(t)
+		if !more {
+			break
 		}
-		// Cloned: v may alias the document's bytes, which a later write overwrites.
-		out = append(out, strings.Clone(t))
+		v = rest
 	}
 	return out
+}
+
+// lowerTag folds a tag's case, without allocating when it has no upper-case letter.
+func lowerTag(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || ('A' <= c && c <= 'Z') {
+			return strings.ToLower(s)
+		}
+	}
+	return s
 }
 
 // parseGeo reads "lon,lat" (or "lon lat").
@@ -254,9 +262,8 @@ func (t *textIndex) remove(slot int, id uint32, terms, stems []uint32) {
 // query can name), so codes and words never meet.
 const phoneticMarker = "\x00ph:"
 
-// phoneticIDs returns the term ids of the codes of words ids, two per word.
-func (t *textIndex) phoneticIDs(ids []uint32) []uint32 {
-	out := make([]uint32, 0, 2*len(ids))
+// appendPhoneticIDs appends the term ids of the codes of words ids, two per word.
+func (t *textIndex) appendPhoneticIDs(out, ids []uint32) []uint32 {
 	for _, tid := range ids {
 		a, b := t.phoneticCodes(t.words[tid])
 		out = append(out, a, b)
@@ -335,31 +342,64 @@ func isWord(term string) bool {
 	return term == "" || (term[0] != 0 && !strings.HasPrefix(term, stemMarker))
 }
 
-// tagIndex maps each tag value of one TAG field to its documents.
+// tagIndex maps each tag value of one TAG field to its documents. Values have ids, which
+// documents keep instead of the strings; the id of a value no document holds any more is
+// reused.
 type tagIndex struct {
-	vals map[string]*roaring.Bitmap
+	ids  map[string]uint32
+	vals []string          // by id
+	docs []*roaring.Bitmap // by id; nil for a free id
+	free []uint32
 }
 
-func newTagIndex() tagIndex { return tagIndex{vals: make(map[string]*roaring.Bitmap)} }
+func newTagIndex() tagIndex { return tagIndex{ids: make(map[string]uint32)} }
 
-func (t tagIndex) add(id uint32, vs []string) {
-	for _, v := range vs {
-		b := t.vals[v]
-		if b == nil {
-			b = roaring.New()
-			t.vals[strings.Clone(v)] = b
-		}
-		b.Add(id)
+// id returns v's id, giving it one if it has none. v may alias a document's bytes: it is
+// copied when kept.
+func (t *tagIndex) id(v string) uint32 {
+	if id, ok := t.ids[v]; ok {
+		return id
+	}
+	v = strings.Clone(v)
+	var id uint32
+	if n := len(t.free); n > 0 {
+		id = t.free[n-1]
+		t.free = t.free[:n-1]
+		t.vals[id], t.docs[id] = v, roaring.New()
+	} else {
+		id = uint32(len(t.vals))
+		t.vals = append(t.vals, v)
+		t.docs = append(t.docs, roaring.New())
+	}
+	t.ids[v] = id
+	return id
+}
+
+// get returns the documents holding value v, or nil.
+func (t *tagIndex) get(v string) *roaring.Bitmap {
+	if id, ok := t.ids[v]; ok {
+		return t.docs[id]
+	}
+	return nil
+}
+
+func (t *tagIndex) add(doc uint32, ids []uint32) {
+	for _, id := range ids {
+		t.docs[id].Add(doc)
 	}
 }
 
-func (t tagIndex) remove(id uint32, vs []string) {
-	for _, v := range vs {
-		if b := t.vals[v]; b != nil {
-			b.Remove(id)
-			if b.IsEmpty() {
-				delete(t.vals, v)
-			}
+func (t *tagIndex) remove(doc uint32, ids []uint32) {
+	for _, id := range ids {
+		b := t.docs[id]
+		if b == nil {
+			continue // the document held the value twice, and it went at the first
+		}
+		b.Remove(doc)
+		if b.IsEmpty() {
+			delete(t.ids, t.vals[id])
+			t.vals[id], t.docs[id] = "", nil
+			t.free = append(t.free, id)
 		}
 	}
 }
@@ -563,7 +603,7 @@ func (g geoIndex) add(id uint32, vs [][2]float64) {
 	g.docs.Add(id)
 }
 
-func (g geoIndex) remove(id uint32, _ [][2]float64) {
+func (g geoIndex) remove(id uint32) {
 	delete(g.pts, id)
 	g.docs.Remove(id)
 }

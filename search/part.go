@@ -29,9 +29,10 @@ type part struct {
 
 	// Scratch space for analysing one document (parts are used under their shard's lock,
 	// one write at a time).
+	layout       recLayout
+	rb           recBuilder
 	scratchWords []string
-	scratchIDs   []uint32
-	scratchStems []uint32
+	scratchNums  []float64
 
 	lens []int32 // by doc id: tokens in the document's text fields (BM25's document length)
 
@@ -49,24 +50,6 @@ type docPage [1 << docPageBits]doc
 // doc returns the document with id.
 func (p *part) doc(id uint32) *doc { return &p.pages[id>>docPageBits][id&(1<<docPageBits-1)] }
 
-// doc is what a part remembers of one document: enough to take it out of every posting
-// again, to score it and to check phrases.
-type doc struct {
-	key   string
-	score float64
-	len   int32      // tokens in all its text fields
-	text  [][]uint32 // by text slot: the term ids of its tokens, in order
-	stems [][]uint32 // by text slot: per token, the stem's term id, or 0
-	// phon holds, for PHONETIC fields, two term ids per token: its Double Metaphone codes
-	// (the second 0 when it equals the first).
-	phon [][]uint32
-	tags [][]string     // by tag slot
-	nums [][]float64    // by numeric slot
-	geos [][][2]float64 // by geo slot: (lon, lat) pairs
-	// missing lists the positions of the INDEXMISSING fields it lacks.
-	missing []int
-}
-
 func newPart(def *Def) *part {
 	p := &part{
 		def:     def,
@@ -78,6 +61,7 @@ func newPart(def *Def) *part {
 		nums:    make([]*numIndex, def.numNum),
 		geos:    make([]geoIndex, def.numGeo),
 		missing: make([]*roaring.Bitmap, len(def.Fields)),
+		layout:  newRecLayout(def),
 	}
 	for i := range p.tags {
 		p.tags[i] = newTagIndex()
@@ -99,23 +83,26 @@ func newPart(def *Def) *part {
 // numDocs is the number of indexed documents.
 func (p *part) numDocs() int { return len(p.ids) }
 
-// update indexes key's current value (o), replacing what was indexed before. A value of the
-// wrong type, or one whose fields cannot be indexed, takes the key out of the index.
-func (p *part) update(key string, o *engine.Object) {
+// update indexes key's current value (o), replacing what was indexed before (unless the
+// key was just created, and so cannot be indexed yet). A value of the wrong type, or one
+// whose fields cannot be indexed, takes the key out of the index.
+func (p *part) update(key string, o *engine.Object, created bool) {
 	if !p.def.matches(key) {
 		return
 	}
-	p.remove(key)
+	if !created {
+		p.remove(key)
+	}
 	src := p.def.source(o)
 	if src == nil {
 		return
 	}
-	d, ok := p.analyse(key, src)
+	d, n, ok := p.analyse(key, src)
 	if !ok {
 		p.failures++
 		return
 	}
-	p.add(d)
+	p.add(d, n)
 }
 
 // remove takes key out of the index, if it is there.
@@ -124,41 +111,44 @@ func (p *part) remove(key string) {
 	if !ok {
 		return
 	}
-	d := p.doc(id)
-	for slot, ts := range d.text {
-		p.text.remove(slot, id, ts, d.stems[slot])
-		p.text.remove(slot, id, d.phon[slot], nil)
+	d, l := p.doc(id), &p.layout
+	for slot := range p.def.numText {
+		ts := d.toks(slot)
+		p.text.remove(slot, id, ts, d.stems(slot))
+		p.text.remove(slot, id, d.phon(slot), nil)
 		p.records -= int64(len(ts))
 	}
-	for slot, vs := range d.tags {
+	for slot := range p.tags {
+		vs := d.sec(l.tag + slot)
 		p.tags[slot].remove(id, vs)
 		p.records -= int64(len(vs))
 	}
-	for slot, vs := range d.nums {
-		p.nums[slot].remove(id, vs)
-		p.records -= int64(len(vs))
+	for slot := range p.nums {
+		p.scratchNums = floatsOf(d.sec(l.num+slot), p.scratchNums[:0])
+		p.nums[slot].remove(id, p.scratchNums)
+		p.records -= int64(len(p.scratchNums))
 	}
-	for slot, vs := range d.geos {
-		p.geos[slot].remove(id, vs)
+	for slot := range p.geos {
+		p.geos[slot].remove(id)
 	}
-	for _, m := range p.missing {
-		if m != nil {
-			m.Remove(id)
-		}
+	for _, pos := range d.sec(l.missing) {
+		p.missing[pos].Remove(id)
 	}
-	p.totalLen -= int64(d.len)
+	p.totalLen -= int64(p.lens[id])
+	p.lens[id] = 0
 	p.live.Remove(id)
 	delete(p.ids, key)
 	*d = doc{}
 	p.free = append(p.free, id)
 }
 
-// add puts an analysed document into the index under a fresh id.
-func (p *part) add(d doc) {
+// add puts an analysed document into the index under a fresh id; n is its number of text
+// tokens.
+func (p *part) add(d doc, n int32) {
 	var id uint32
-	if n := len(p.free); n > 0 {
-		id = p.free[n-1]
-		p.free = p.free[:n-1]
+	if k := len(p.free); k > 0 {
+		id = p.free[k-1]
+		p.free = p.free[:k-1]
 	} else {
 		id = p.maxID
 		p.maxID++
@@ -166,49 +156,44 @@ func (p *part) add(d doc) {
 			p.pages = append(p.pages, new(docPage))
 		}
 	}
-	for slot, ts := range d.text {
-		p.text.add(slot, id, ts, d.stems[slot])
-		p.text.add(slot, id, d.phon[slot], nil)
+	l := &p.layout
+	for slot := range p.def.numText {
+		ts := d.toks(slot)
+		p.text.add(slot, id, ts, d.stems(slot))
+		p.text.add(slot, id, d.phon(slot), nil)
 		p.records += int64(len(ts))
 	}
-	for slot, vs := range d.tags {
+	for slot := range p.tags {
+		vs := d.sec(l.tag + slot)
 		p.tags[slot].add(id, vs)
 		p.records += int64(len(vs))
 	}
-	for slot, vs := range d.nums {
-		p.nums[slot].add(id, vs)
-		p.records += int64(len(vs))
+	for slot := range p.nums {
+		p.scratchNums = floatsOf(d.sec(l.num+slot), p.scratchNums[:0])
+		p.nums[slot].add(id, p.scratchNums)
+		p.records += int64(len(p.scratchNums))
 	}
-	for slot, vs := range d.geos {
-		p.geos[slot].add(id, vs)
+	for slot := range p.geos {
+		p.geos[slot].add(id, pointsOf(d.sec(l.geo+slot), nil))
 	}
-	for _, pos := range d.missing {
+	for _, pos := range d.sec(l.missing) {
 		p.missing[pos].Add(id)
 	}
-	p.totalLen += int64(d.len)
+	p.totalLen += int64(n)
 	for int(id) >= len(p.lens) {
 		p.lens = append(p.lens, 0)
 	}
-	p.lens[id] = d.len
+	p.lens[id] = n
 	p.live.Add(id)
 	p.ids[d.key] = id
 	*p.doc(id) = d
 }
 
-// analyse reads the indexed fields of one document. ok is false when a field's value cannot
-// be indexed (a NUMERIC that is not a number, a malformed GEO).
-func (p *part) analyse(key string, src source) (doc, bool) {
+// analyse reads the indexed fields of one document, and counts its text tokens. ok is false
+// when a field's value cannot be indexed (a NUMERIC that is not a number, a malformed GEO).
+func (p *part) analyse(key string, src source) (d doc, n int32, ok bool) {
 	def := p.def
-	d := doc{
-		key:   strings.Clone(key),
-		score: def.Score,
-		text:  make([][]uint32, def.numText),
-		stems: make([][]uint32, def.numText),
-		phon:  make([][]uint32, def.numText),
-		tags:  make([][]string, def.numTag),
-		nums:  make([][]float64, def.numNum),
-		geos:  make([][][2]float64, def.numGeo),
-	}
+	d = doc{key: key, score: def.Score}
 	if def.ScoreField != "" {
 		if vs := src.values(&Field{Path: def.ScoreField, json: scoreFieldPath(def)}); len(vs) > 0 {
 			if f, ok := parseFloat(vs[0]); ok {
@@ -223,22 +208,26 @@ func (p *part) analyse(key string, src source) (doc, bool) {
 		}
 	}
 	st := stemmerFor(lang)
-	var missing []int
+	p.rb.reset(p.layout.sections)
 	for _, f := range def.Fields {
 		vs := src.values(f)
 		if vs == nil {
 			if f.IndexMissing {
-				missing = append(missing, f.pos)
+				p.rb.secs[p.layout.missing] = append(p.rb.secs[p.layout.missing], uint32(f.pos))
 			}
 			continue
 		}
 		if f.NoIndex {
 			continue
 		}
-		if !p.analyseField(&d, f, vs, st) {
-			return doc{}, false
+		if !p.analyseField(f, vs, st) {
+			return doc{}, 0, false
 		}
 	}
-	d.missing = missing
-	return d, true
+	for slot := range def.numText {
+		n += int32(len(p.rb.secs[3*slot]))
+	}
+	d.key = strings.Clone(key)
+	d.rec = p.rb.build()
+	return d, n, true
 }

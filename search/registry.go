@@ -211,7 +211,7 @@ func (r *Registry) Observe(shard int, ev engine.Event) {
 		}
 		switch ev.Kind {
 		case engine.EventWrite:
-			p.update(ev.Key, ev.Object)
+			p.update(ev.Key, ev.Object, ev.Created)
 		case engine.EventDelete, engine.EventExpire:
 			p.remove(ev.Key)
 		}
@@ -252,7 +252,7 @@ func (r *Registry) scan(idx *Index) {
 			v := tx.ShardView(0, id)
 			for n := 0; n < scanSlice; n++ {
 				cursor = v.Scan(cursor, func(key string, o *engine.Object) {
-					p.update(key, o)
+					p.update(key, o, false)
 					idx.scanned.Add(1)
 				})
 				if cursor == 0 {

@@ -502,7 +502,7 @@ func (e *evaluator) score(did uint32, sc *scorer) float64 {
 	}
 	maxFreq := 1.0
 	if sc.tfidf {
-		maxFreq = float64(max(d.maxFreq(), 1))
+		maxFreq = float64(max(e.p.maxFreq(d), 1))
 	}
 	total := 0.0
 	for i, l := range e.leaves {
@@ -517,18 +517,18 @@ func (e *evaluator) score(did uint32, sc *scorer) float64 {
 			// RediSearch's TFIDF: frequencies relative to the document's most frequent term.
 			total += l.weight * tf / maxFreq * sc.idf[i]
 		} else {
-			total += l.weight * sc.bm25(i, tf, d.len)
+			total += l.weight * sc.bm25(i, tf, e.p.lens[did])
 		}
 	}
 	return total * d.score
 }
 
 // maxFreq is how often the document's most frequent term occurs in it.
-func (d *doc) maxFreq() int {
+func (p *part) maxFreq(d *doc) int {
 	counts := map[uint32]int{}
 	best := 0
-	for _, toks := range d.text {
-		for _, t := range toks {
+	for slot := range p.def.numText {
+		for _, t := range d.toks(slot) {
 			counts[t]++
 			best = max(best, counts[t])
 		}
@@ -539,15 +539,15 @@ func (d *doc) maxFreq() int {
 // termFreq counts, weighted by field, the tokens of d that the leaf matched.
 func (p *part) termFreq(d *doc, l *leaf) float64 {
 	tf := 0.0
-	for slot, toks := range d.text {
+	for slot := range p.def.numText {
 		if l.mask != nil && !l.mask[slot] {
 			continue
 		}
 		n := 0
-		stems, phon := d.stems[slot], d.phon[slot]
+		toks, stems, phon := d.toks(slot), d.stems(slot), d.phon(slot)
 		for i, t := range toks {
 			if l.terms.has(t) || (stems[i] != 0 && l.terms.has(stems[i])) ||
-				(phon != nil && (l.terms.has(phon[2*i]) || (phon[2*i+1] != 0 && l.terms.has(phon[2*i+1])))) {
+				(len(phon) > 0 && (l.terms.has(phon[2*i]) || (phon[2*i+1] != 0 && l.terms.has(phon[2*i+1])))) {
 				n++
 			}
 		}
