@@ -34,7 +34,8 @@ type part struct {
 	scratchWords []string
 	scratchNums  []float64
 
-	lens []int32 // by doc id: tokens in the document's text fields (BM25's document length)
+	lens  []int32  // by doc id: tokens in the document's text fields (BM25's document length)
+	heads []uint64 // by doc id: keyHead of its key
 
 	totalLen int64 // tokens over all live documents, for BM25's average length
 	records  int64 // postings entries, for FT.INFO's num_records
@@ -135,7 +136,7 @@ func (p *part) remove(key string) {
 		p.missing[pos].Remove(id)
 	}
 	p.totalLen -= int64(p.lens[id])
-	p.lens[id] = 0
+	p.lens[id], p.heads[id] = 0, 0
 	p.live.Remove(id)
 	delete(p.ids, key)
 	*d = doc{}
@@ -182,8 +183,9 @@ func (p *part) add(d doc, n int32) {
 	p.totalLen += int64(n)
 	for int(id) >= len(p.lens) {
 		p.lens = append(p.lens, 0)
+		p.heads = append(p.heads, 0)
 	}
-	p.lens[id] = n
+	p.lens[id], p.heads[id] = n, keyHead(d.key)
 	p.live.Add(id)
 	p.ids[d.key] = id
 	*p.doc(id) = d

@@ -64,3 +64,17 @@ func TestScoreFromPostingsMatchesTokenLists(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyHeadOrder: ordering hits by key head, then key, is ordering them by key.
+func TestKeyHeadOrder(t *testing.T) {
+	keys := []string{"", "a", "a\x00", "a\x00\x00", "ab", "abcdefgh", "abcdefgh\x00", "abcdefghi",
+		"abcdefgg", "abcdefgz", "b", "\x00", "\xff\xff", "doc:1", "doc:10", "doc:100000", "doc:100001", "doc:99"}
+	for _, a := range keys {
+		for _, b := range keys {
+			ha, hb := Hit{Key: a, head: keyHead(a)}, Hit{Key: b, head: keyHead(b)}
+			if keyLess(&ha, &hb) != (a < b) {
+				t.Errorf("keyLess(%q, %q) = %v, want %v", a, b, !(a < b), a < b)
+			}
+		}
+	}
+}

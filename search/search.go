@@ -70,6 +70,30 @@ type Hit struct {
 	Key   string
 	Score float64
 	Sort  SortValue
+	// head is the key's first eight bytes (keyHead): hits tied on score or sort value are
+	// ordered by key, and heads decide most of those comparisons without reading the key.
+	head uint64
+}
+
+// keyHead is a key's first eight bytes as a big-endian number (zero-padded), so that keys
+// whose heads differ compare as their heads do.
+func keyHead(key string) uint64 {
+	var h uint64
+	for i := range 8 {
+		h <<= 8
+		if i < len(key) {
+			h |= uint64(key[i])
+		}
+	}
+	return h
+}
+
+// keyLess orders hits tied on everything else: by head, then by key.
+func keyLess(a, b *Hit) bool {
+	if a.head != b.head {
+		return a.head < b.head
+	}
+	return a.Key < b.Key
 }
 
 // Result is a search's answer: the total number of matches and the requested page.
@@ -231,18 +255,25 @@ func searchPart(v engine.View, p *part, req *Request, ast query.Node, st *partSt
 		res.hits = top.sorted()
 		return res
 	}
+	if sortField == nil && len(e.leaves) == 0 && p.def.ScoreField == "" {
+		// Every match has the index's score (a query without text, `*`): the page is the
+		// matches with the smallest keys, found from the key heads column.
+		p.smallestKeys(m, p.def.Score, top)
+		res.hits = top.sorted()
+		return res
+	}
 	it := m.Iterator()
 	for it.HasNext() {
 		did := it.Next()
+		// A hit that cannot enter, by its score or sort value and its key's head, does not
+		// have its key (a cache miss in a large part) read.
+		h := Hit{head: p.heads[did]}
 		if sortField == nil {
-			d := p.doc(did)
-			top.offer(Hit{Key: d.key, Score: e.score(did, sc)})
-			continue
+			h.Score = e.score(did, sc)
+		} else {
+			h.Sort = p.sortValue(v, did, sortField)
 		}
-		// Sorted by a field: a hit whose value ranks below the worst kept one cannot enter,
-		// whatever its key, so its key (a cache miss in a large part) is not read.
-		h := Hit{Sort: p.sortValue(v, did, sortField)}
-		if top.full() && rank(h, top.worst()) > 0 {
+		if top.excludes(h, rank) {
 			continue
 		}
 		h.Key = p.doc(did).key
@@ -253,6 +284,29 @@ func searchPart(v engine.View, p *part, req *Request, ast query.Node, st *partSt
 		e.scoreHits(res.hits, sc)
 	}
 	return res
+}
+
+// smallestKeys offers top the matches of m with the smallest keys, all with score: it reads
+// a match's key only when its head does not exclude it.
+func (p *part) smallestKeys(m *roaring.Bitmap, score float64, top *topN) {
+	var buf [256]uint32
+	it := m.ManyIterator()
+	for {
+		n := it.NextMany(buf[:])
+		if n == 0 {
+			return
+		}
+		for _, did := range buf[:n] {
+			hd := p.heads[did]
+			if top.full() {
+				w := &top.h[0]
+				if hd > w.head {
+					continue
+				}
+			}
+			top.offer(Hit{Key: p.doc(did).key, Score: score, head: hd})
+		}
+	}
 }
 
 // tfCursor walks one (term, text field) posting list in step with the matches.
@@ -313,8 +367,8 @@ func (e *evaluator) scoreFromPostings(m *roaring.Bitmap, sc *scorer, top *topN, 
 		if p.def.ScoreField != "" {
 			score = p.doc(did).score
 		}
-		h := Hit{Score: total * score}
-		if top.full() && rank(h, top.worst()) > 0 {
+		h := Hit{Score: total * score, head: p.heads[did]}
+		if top.excludes(h, rank) {
 			continue
 		}
 		h.Key = p.doc(did).key
@@ -363,8 +417,8 @@ func rangeSorted(v engine.View, p *part, req *Request, ast query.Node, st *partS
 	top := newTopN(want, hitLess(req))
 	rank := hitRank(req)
 	offer := func(id uint32, sv SortValue) {
-		h := Hit{Sort: sv}
-		if top.full() && rank(h, top.worst()) > 0 {
+		h := Hit{Sort: sv, head: p.heads[id]}
+		if top.excludes(h, rank) {
 			return
 		}
 		h.Key = p.doc(id).key
@@ -430,7 +484,7 @@ func (p *part) walkNumeric(m *roaring.Bitmap, f *Field, want int, desc bool, top
 	// about what visiting a match does: give up after an eighth of the matches.
 	budget := int(matches/8) + 2*want
 	return idx.walkWhere(want, desc, budget, matches, m.Contains, func(id uint32, sv SortValue) {
-		top.offer(Hit{Key: p.doc(id).key, Sort: sv})
+		top.offer(Hit{Key: p.doc(id).key, Sort: sv, head: p.heads[id]})
 	})
 }
 
@@ -496,6 +550,9 @@ func (sc *scorer) bm25(i int, tf float64, docLen int32) float64 {
 // score is the document's relevance: the sum over the query's scoring clauses, times the
 // document's own score.
 func (e *evaluator) score(did uint32, sc *scorer) float64 {
+	if len(e.leaves) == 0 && e.p.def.ScoreField == "" {
+		return e.p.def.Score // every document's score: no need to visit it
+	}
 	d := e.p.doc(did)
 	if len(e.leaves) == 0 {
 		return d.score
@@ -598,14 +655,14 @@ func hitLess(req *Request) func(a, b Hit) bool {
 			if c := rank(a, b); c != 0 {
 				return c < 0
 			}
-			return a.Key < b.Key
+			return keyLess(&a, &b)
 		}
 	}
 	return func(a, b Hit) bool {
 		if a.Score != b.Score {
 			return a.Score > b.Score
 		}
-		return a.Key < b.Key
+		return keyLess(&a, &b)
 	}
 }
 
@@ -696,6 +753,17 @@ func (t *topN) full() bool { return len(t.h) >= t.n }
 
 // worst is the worst kept hit; only when full.
 func (t *topN) worst() Hit { return t.h[0] }
+
+// excludes reports whether h, whose key is not read yet (only its head is set), cannot
+// enter: it ranks below the worst kept hit, or ties with it and its head is greater.
+func (t *topN) excludes(h Hit, rank func(a, b Hit) int) bool {
+	if !t.full() {
+		return false
+	}
+	w := &t.h[0]
+	c := rank(h, *w)
+	return c > 0 || (c == 0 && h.head > w.head)
+}
 
 func (t *topN) offer(h Hit) {
 	if len(t.h) < t.n {

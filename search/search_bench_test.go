@@ -1,6 +1,7 @@
 package search
 
 import (
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -32,8 +33,17 @@ func benchIndex(b testing.TB, n int) (*engine.Store, *Registry, *Index) {
 	return store, r, r.Get("i")
 }
 
+// BenchmarkSearch runs each query class over 200 000 documents, or as many as
+// DARNER_BENCH_DOCS says.
 func BenchmarkSearch(b *testing.B) {
-	store, r, idx := benchIndex(b, 200000)
+	n := 200000
+	if s := os.Getenv("DARNER_BENCH_DOCS"); s != "" {
+		var err error
+		if n, err = strconv.Atoi(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	store, r, idx := benchIndex(b, n)
 	for _, q := range []struct {
 		name string
 		req  Request
