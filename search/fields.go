@@ -135,7 +135,7 @@ type textIndex struct {
 	terms  map[string]uint32
 	words  []string              // by term id
 	stems  []uint32              // by term id: its stem term's id in the default language, 0 if none, noStem if not known yet
-	post   [][]*roaring.Bitmap   // by term id, then text slot
+	post   []*roaring.Bitmap     // by term id × fields + text slot (see slots)
 	sorted *btree.BTreeG[string] // the terms in order, for prefix expansion
 	fields int
 	// tf2 holds how often a term occurs in a document's field when that is more than once
@@ -165,7 +165,7 @@ func newTextIndex(fields int) textIndex {
 		terms:  map[string]uint32{"\x00": 0},
 		words:  []string{"\x00"},
 		stems:  []uint32{0},
-		post:   [][]*roaring.Bitmap{nil},
+		post:   make([]*roaring.Bitmap, fields),
 		sorted: btree.NewBTreeGOptions(func(a, b string) bool { return a < b }, treeOptions),
 		fields: fields,
 	}
@@ -180,7 +180,9 @@ func (t *textIndex) termID(w string) uint32 {
 	t.terms[w] = id
 	t.words = append(t.words, w)
 	t.stems = append(t.stems, unknownStem)
-	t.post = append(t.post, make([]*roaring.Bitmap, t.fields))
+	for range t.fields {
+		t.post = append(t.post, nil)
+	}
 	t.sorted.Set(w)
 	return id
 }
@@ -243,14 +245,14 @@ func (t *textIndex) remove(slot int, id uint32, terms, stems []uint32) {
 		}
 	}
 	for i, tid := range terms {
-		if b := t.post[tid][slot]; b != nil && tid != 0 {
+		if b := t.post[int(tid)*t.fields+slot]; b != nil && tid != 0 {
 			b.Remove(id)
 		}
 		if stems == nil {
 			continue
 		}
 		if s := stems[i]; s != 0 {
-			if b := t.post[s][slot]; b != nil {
+			if b := t.post[int(s)*t.fields+slot]; b != nil {
 				b.Remove(id)
 			}
 		}
@@ -292,11 +294,18 @@ func (t *textIndex) phoneticCodes(w string) (uint32, uint32) {
 	return pid, aid
 }
 
+// slots are term tid's postings by text slot (nil where no document has it).
+func (t *textIndex) slots(tid uint32) []*roaring.Bitmap {
+	i := int(tid) * t.fields
+	return t.post[i : i+t.fields]
+}
+
 func (t *textIndex) bitmap(tid uint32, slot int) *roaring.Bitmap {
-	b := t.post[tid][slot]
+	i := int(tid)*t.fields + slot
+	b := t.post[i]
 	if b == nil {
 		b = roaring.New()
-		t.post[tid][slot] = b
+		t.post[i] = b
 	}
 	return b
 }
@@ -309,7 +318,7 @@ func (t *textIndex) postings(w string, mask []bool) *roaring.Bitmap {
 		return nil
 	}
 	var out *roaring.Bitmap
-	for slot, b := range t.post[tid] {
+	for slot, b := range t.slots(tid) {
 		if b == nil || b.IsEmpty() || (mask != nil && !mask[slot]) {
 			continue
 		}
@@ -324,7 +333,8 @@ func (t *textIndex) postings(w string, mask []bool) *roaring.Bitmap {
 
 // liveTerms calls fn with every word some document still holds.
 func (t *textIndex) liveTerms(fn func(w string)) {
-	for tid, bs := range t.post {
+	for tid := range t.words {
+		bs := t.slots(uint32(tid))
 		if !isWord(t.words[tid]) {
 			continue
 		}

@@ -333,7 +333,7 @@ func (e *evaluator) scoreFromPostings(m *roaring.Bitmap, sc *scorer, top *topN, 
 			continue
 		}
 		for _, tid := range l.scoring {
-			for slot, b := range p.text.post[tid] {
+			for slot, b := range p.text.slots(tid) {
 				if b == nil || b.IsEmpty() || (l.mask != nil && !l.mask[slot]) {
 					continue
 				}
