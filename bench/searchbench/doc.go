@@ -10,4 +10,20 @@
 // loads with raw pipelined HSETs (so the load generator, which shares the machine, spends
 // little CPU) and queries through go-redis (what users run). It is not a general load
 // generator and asserts nothing: it prints what it measured, as Markdown tables.
+//
+// With -redisearch PATH (a RediSearch 1.x module, such as Debian bookworm's redis-redisearch,
+// /usr/lib/redis/modules/redisearch.so), it then runs the same measurement against that
+// module loaded into redis-server (-redis-server, default from $PATH), on a fresh process per
+// phase started with --save "" --appendonly no and a temporary --dir, so that it writes no
+// dump, and stopped with SIGTERM at the phase's end: the same documents loaded with plain HSETs
+// (no index), then FT.CREATE and the same documents loaded with FT.ADD (RediSearch 1.x indexes
+// only what FT.ADD adds, and FT.ADD writes the hash too), both over the same connections and
+// pipeline depth, then the same query classes drawing the same queries at the same
+// concurrencies. The queries are adapted to 1.x: no DIALECT, and LIMIT 0 0, which 1.x
+// refuses, sent as NOCONTENT LIMIT 0 1; the module is loaded with TIMEOUT 0, as 1.x otherwise
+// cuts queries at 500 ms and answers with what it has. Memory there is used_memory and the
+// process' RSS (no live heap). The peer gets tables of its own and, per darner shard count, a
+// table of darner / RediSearch ratios. The phrase class's mean total_results differs between
+// the two: RediSearch 1.x matches a phrase of one word twice ("w w") in every document that
+// has w, where darner matches only those where w follows w.
 package main

@@ -11,16 +11,28 @@ import (
 	"time"
 )
 
-// load sends every document of c as one HSET, from clients connections at once, each
-// writing pipelines of depth HSETs and reading their replies before the next. It returns
+// loadCommand is the command load sends for every document.
+type loadCommand struct {
+	name   string
+	append func(b []byte, rec *record) []byte // appends the command for rec in RESP
+	reply  byte                               // first byte of its success reply
+}
+
+var (
+	hsetCommand  = loadCommand{"HSET", appendHSET, ':'}
+	ftAddCommand = loadCommand{"FT.ADD", appendFTADD, '+'} // RediSearch 1.x: indexes and writes the hash
+)
+
+// load sends every document of c as one cmd, from clients connections at once, each
+// writing pipelines of depth commands and reading their replies before the next. It returns
 // how long that took.
-func load(addr string, c *corpus, clients, depth int) (time.Duration, error) {
+func load(addr string, c *corpus, clients, depth int, cmd loadCommand) (time.Duration, error) {
 	var next atomic.Int64
 	errs := make([]error, clients)
 	var wg sync.WaitGroup
 	start := time.Now()
 	for w := range clients {
-		wg.Go(func() { errs[w] = loadWorker(addr, c, depth, &next) })
+		wg.Go(func() { errs[w] = loadWorker(addr, c, depth, cmd, &next) })
 	}
 	wg.Wait()
 	took := time.Since(start)
@@ -33,7 +45,7 @@ func load(addr string, c *corpus, clients, depth int) (time.Duration, error) {
 }
 
 // loadWorker takes batches of depth documents until none are left.
-func loadWorker(addr string, c *corpus, depth int, next *atomic.Int64) error {
+func loadWorker(addr string, c *corpus, depth int, cmd loadCommand, next *atomic.Int64) error {
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		return err
@@ -51,7 +63,7 @@ func loadWorker(addr string, c *corpus, depth int, next *atomic.Int64) error {
 		buf = buf[:0]
 		for i := from; i < to; i++ {
 			c.fill(i, &rec)
-			buf = appendHSET(buf, &rec)
+			buf = cmd.append(buf, &rec)
 		}
 		if _, err := conn.Write(buf); err != nil {
 			return err
@@ -61,8 +73,8 @@ func loadWorker(addr string, c *corpus, depth int, next *atomic.Int64) error {
 			if err != nil {
 				return err
 			}
-			if line[0] != ':' {
-				return fmt.Errorf("HSET replied %q", line)
+			if line[0] != cmd.reply {
+				return fmt.Errorf("%s replied %q", cmd.name, line)
 			}
 		}
 	}
@@ -74,6 +86,21 @@ func appendHSET(b []byte, rec *record) []byte {
 	b = strconv.AppendInt(b, int64(2+2*len(fieldNames)), 10)
 	b = append(b, "\r\n$4\r\nHSET\r\n"...)
 	b = appendBulk(b, rec.key)
+	for j, v := range rec.vals {
+		b = appendBulk(b, []byte(fieldNames[j]))
+		b = appendBulk(b, v)
+	}
+	return b
+}
+
+// appendFTADD appends FT.ADD index key 1.0 FIELDS field value … in RESP.
+func appendFTADD(b []byte, rec *record) []byte {
+	b = append(b, '*')
+	b = strconv.AppendInt(b, int64(5+2*len(fieldNames)), 10)
+	b = append(b, "\r\n$6\r\nFT.ADD\r\n"...)
+	b = appendBulk(b, []byte(indexName))
+	b = appendBulk(b, rec.key)
+	b = append(b, "$3\r\n1.0\r\n$6\r\nFIELDS\r\n"...)
 	for j, v := range rec.vals {
 		b = appendBulk(b, []byte(fieldNames[j]))
 		b = appendBulk(b, v)

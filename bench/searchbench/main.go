@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -26,6 +27,9 @@ type config struct {
 	profile  string // directory for CPU profiles, one per server process; empty: none
 	classes  string // comma-separated query class names to run; empty: all
 	skipScan bool
+	// The peer phases: RediSearch loaded into redis-server; off when redisearch is empty.
+	redisearch  string // path of the module (.so)
+	redisServer string // redis-server binary
 }
 
 func main() {
@@ -53,12 +57,26 @@ func run(args []string) error {
 		}
 		runs = append(runs, sr)
 	}
+	var peer *peerRun
+	if cfg.redisearch != "" {
+		if peer, err = benchPeer(ctx, cfg, c); err != nil {
+			return fmt.Errorf("RediSearch peer: %w", err)
+		}
+	}
 	printHeader(cfg, raw)
 	for _, sr := range runs {
 		printRun(cfg, sr, raw)
 	}
+	if peer != nil {
+		printPeer(cfg, peer, raw)
+	}
 	if len(runs) > 1 {
 		printRatios(runs, cfg.docs)
+	}
+	if peer != nil {
+		for _, sr := range runs {
+			printPeerRatios(cfg, sr, peer)
+		}
 	}
 	logf("total %v", time.Since(start).Round(time.Second))
 	return nil
@@ -78,6 +96,9 @@ func parseFlags(args []string) (*config, error) {
 	fs.StringVar(&cfg.profile, "cpuprofile-dir", "", "write darner's CPU profile per phase into this directory")
 	fs.StringVar(&cfg.classes, "classes", "", "run only these query classes (comma-separated names; empty: all)")
 	fs.BoolVar(&cfg.skipScan, "skip-scan", false, "skip the FT.CREATE-over-loaded-data phase")
+	fs.StringVar(&cfg.redisearch, "redisearch", "", "path of a RediSearch 1.x module (redisearch.so): also run the peer "+
+		"phases on redis-server with it, after darner's (empty: off)")
+	fs.StringVar(&cfg.redisServer, "redis-server", "redis-server", "redis-server binary for the peer phases")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -95,6 +116,16 @@ func parseFlags(args []string) (*config, error) {
 	}
 	if cfg.conc, err = intList(*conc); err != nil {
 		return nil, fmt.Errorf("-conc: %w", err)
+	}
+	if cfg.redisearch != "" {
+		// Checked now rather than after darner's phases; a server that still fails to start
+		// is reported with its log when its phase starts.
+		if _, err := os.Stat(cfg.redisearch); err != nil {
+			return nil, fmt.Errorf("-redisearch: %w", err)
+		}
+		if _, err := exec.LookPath(cfg.redisServer); err != nil {
+			return nil, fmt.Errorf("-redis-server: %w", err)
+		}
 	}
 	if cfg.docs < 1 || cfg.clients < 1 || cfg.depth < 1 {
 		return nil, errors.New("-docs, -clients and -pipeline must be at least 1")
@@ -169,7 +200,7 @@ func phaseIndexed(ctx context.Context, cfg *config, c *corpus, s *server, sr *sh
 	if sr.memIndexed, err = s.measureMemory(ctx); err != nil {
 		return err
 	}
-	sr.queries, err = runAllQueries(ctx, cfg, s, c)
+	sr.queries, err = runAllQueries(ctx, cfg, s, c, queryClasses())
 	return err
 }
 
@@ -223,7 +254,7 @@ func withServer(ctx context.Context, cfg *config, shards int, phase string, fn f
 }
 
 func timedLoad(s *server, cfg *config, c *corpus, what string) (time.Duration, error) {
-	took, err := load(s.addr, c, cfg.clients, cfg.depth)
+	took, err := load(s.addr, c, cfg.clients, cfg.depth, hsetCommand)
 	if err == nil {
 		logf("  load (%s): %v (%.0f docs/s)", what, took.Round(time.Millisecond), rate(len(c.docs), took))
 	}
@@ -242,9 +273,11 @@ func checkIndexed(ctx context.Context, s *server, docs int) error {
 	return nil
 }
 
-func runAllQueries(ctx context.Context, cfg *config, s *server, c *corpus) ([]queryResult, error) {
+// runAllQueries runs classes (queryClasses or the peer's adaptation of them: the same list,
+// so that the i-th class draws the same queries from the same seed on either server).
+func runAllQueries(ctx context.Context, cfg *config, s *server, c *corpus, classes []queryClass) ([]queryResult, error) {
 	var out []queryResult
-	for i, class := range queryClasses() {
+	for i, class := range classes {
 		if cfg.classes != "" && !strings.Contains(","+cfg.classes+",", ","+class.name+",") {
 			continue
 		}

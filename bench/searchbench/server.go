@@ -19,8 +19,9 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// server is one darner process the benchmark started.
+// server is one darner (or, for the peer phases, redis-server) process the benchmark started.
 type server struct {
+	name    string // "darner" or "redis-server", for messages
 	cmd     *exec.Cmd
 	addr    string
 	started time.Time
@@ -50,7 +51,7 @@ func startServer(ctx context.Context, bin string, shards, pool int, profile stri
 	if profile != "" {
 		args = append(args, "--cpuprofile", profile)
 	}
-	s := &server{addr: "127.0.0.1:" + strconv.Itoa(port), exited: make(chan struct{})}
+	s := &server{name: "darner", addr: "127.0.0.1:" + strconv.Itoa(port), exited: make(chan struct{})}
 	s.cmd = exec.Command(bin, args...)
 	s.cmd.Env = append(os.Environ(), "GODEBUG="+withGCTrace(os.Getenv("GODEBUG")))
 	s.cmd.Stdout = os.Stderr
@@ -98,11 +99,11 @@ func (s *server) waitReady(ctx context.Context) error {
 		}
 		select {
 		case <-s.exited:
-			return fmt.Errorf("darner exited before answering: %v", s.waitErr)
+			return fmt.Errorf("%s exited before answering: %v", s.name, s.waitErr)
 		case <-time.After(50 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			return errors.New("darner did not answer PING within 30 s")
+			return fmt.Errorf("%s did not answer PING within 30 s", s.name)
 		}
 	}
 }
@@ -147,7 +148,8 @@ func (s *server) gcSince(t time.Time) (gcLine, bool) {
 	return gcLine{}, false
 }
 
-// stop sends SIGTERM (darner writes its CPU profile then) and waits for the exit.
+// stop sends SIGTERM (darner writes its CPU profile then; redis-server, started without save
+// points, exits without writing a dump) and waits for the exit.
 func (s *server) stop() {
 	_ = s.rdb.Close()
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
