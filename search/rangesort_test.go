@@ -14,9 +14,11 @@ import (
 	"darner/engine"
 )
 
-// A numeric range sorted by a numeric field is answered by rangeSorted's three walks
-// (same field, dense, sparse); each must give what sorting every match gives.
+// A numeric range sorted by a numeric field is answered by walking the sort field's leaves
+// (dense matches) or by visiting the matches (sparse); each must give what sorting every
+// match gives. Leaves are small here, so that the 3000 documents make many.
 func TestRangeSortedMatchesScan(t *testing.T) {
+	withLeafMax(t, 16)
 	store := engine.New(engine.Options{Shards: 2})
 	r := NewRegistry(store)
 	defer r.Close()
@@ -122,4 +124,38 @@ func TestRangeSortedMatchesScan(t *testing.T) {
 		}
 		require.Equal(t, want, got, name)
 	}
+}
+
+// A range whose documents mostly lack the sort field: the walk of the sort field finds
+// fewer than a page, and the page ends with documents without a value, by key.
+func TestRangeSortedFewSortValues(t *testing.T) {
+	withLeafMax(t, 16)
+	store := engine.New(engine.Options{Shards: 1})
+	r := NewRegistry(store)
+	defer r.Close()
+	def, err := ParseCreate("i", strings.Fields("PREFIX 1 d: SCHEMA price NUMERIC rating NUMERIC SORTABLE"))
+	require.NoError(t, err)
+	def.SkipScan = true
+	require.NoError(t, r.Create(def))
+	tx := store.BeginAll(true)
+	for i := range 3000 {
+		h := engine.NewHash()
+		h.Set("price", []byte(strconv.Itoa(i%100)))
+		if i%1000 == 7 {
+			h.Set("rating", []byte(strconv.Itoa(10-i/1000))) // d:7 → 10, d:1007 → 9, d:2007 → 8
+		}
+		key := "d:" + strconv.Itoa(i)
+		tx.View(0, []byte(key)).Set(key, h, false)
+	}
+	tx.End()
+	rtx := store.BeginAll(false)
+	res, err := r.Search(&rtx, r.Get("i"), &Request{Query: "@price:[0 99]", SortBy: "rating", Limit: 5})
+	rtx.End()
+	require.NoError(t, err)
+	require.EqualValues(t, 3000, res.Total)
+	var got []string
+	for _, h := range res.Hits {
+		got = append(got, h.Key)
+	}
+	require.Equal(t, []string{"d:2007", "d:1007", "d:7", "d:0", "d:1"}, got)
 }

@@ -222,7 +222,7 @@ func sumStats(stats []partStats) scoring {
 // shard, whose lock the caller holds throughout.
 func searchPart(v engine.View, p *part, req *Request, ast query.Node, st *partStats,
 	matched *sync.WaitGroup, ready <-chan struct{}, global *scoring) partResult {
-	if r, ok := rangeSorted(v, p, req, ast, st, matched, ready); ok {
+	if r, ok := rangeSorted(p, req, ast, st, matched, ready); ok {
 		return r
 	}
 	e := newEvaluator(p, req)
@@ -245,7 +245,7 @@ func searchPart(v engine.View, p *part, req *Request, ast query.Node, st *partSt
 	}
 	sc := newScorer(req, global, e.leaves)
 	top := newTopN(want, hitLess(req))
-	if sortField != nil && p.walkNumeric(m, sortField, want, req.SortDesc, top) {
+	if sortField != nil && p.walkNumeric(m, ast, req, sortField, want, top) {
 		res.hits = top.sorted()
 		e.scoreHits(res.hits, sc)
 		return res
@@ -267,13 +267,13 @@ func searchPart(v engine.View, p *part, req *Request, ast query.Node, st *partSt
 		did := it.Next()
 		// A hit that cannot enter, by its score or sort value and its key's head, does not
 		// have its key (a cache miss in a large part) read.
-		h := Hit{head: p.heads[did]}
+		var h Hit
 		if sortField == nil {
 			h.Score = e.score(did, sc)
 		} else {
 			h.Sort = p.sortValue(v, did, sortField)
 		}
-		if top.excludes(h, rank) {
+		if !top.admits(&h, rank, p.heads, did) {
 			continue
 		}
 		h.Key = p.doc(did).key
@@ -367,8 +367,8 @@ func (e *evaluator) scoreFromPostings(m *roaring.Bitmap, sc *scorer, top *topN, 
 		if p.def.ScoreField != "" {
 			score = p.doc(did).score
 		}
-		h := Hit{Score: total * score, head: p.heads[did]}
-		if top.excludes(h, rank) {
+		h := Hit{Score: total * score}
+		if !top.admits(&h, rank, p.heads, did) {
 			continue
 		}
 		h.Key = p.doc(did).key
@@ -388,13 +388,15 @@ func reportStats(p *part, leaves []*leaf, st *partStats, matched *sync.WaitGroup
 	<-ready
 }
 
-// rangeSorted answers a query that is one numeric range, sorted by a numeric field,
-// straight from the range's ordered values: the common shape of a range query (redis-om's
-// between + sortBy) needs no bitmap of its matches, which takes as long to build as the
-// matches take to visit. ok is false when the query has another shape, or when a document
-// of the range field holds several values (a range would count it more than once).
-func rangeSorted(v engine.View, p *part, req *Request, ast query.Node, st *partStats,
-	matched *sync.WaitGroup, ready <-chan struct{}) (partResult, bool) {
+// rangeSorted answers a query that is one numeric range, sorted by a numeric field, without
+// a bitmap of its matches when walking the sort field's leaves meets a page of them early:
+// the common shape of a range query (redis-om's between + sortBy). The count comes from
+// the range field's leaves; the walk tests each document's value of the range field (or,
+// sorted by the range's own field, walks only the range). ok is false when the query has
+// another shape, when a document of the range field holds several values, or when the
+// matches are too sparse for the walk (the bitmap of the range is then cheaper).
+func rangeSorted(p *part, req *Request, ast query.Node, st *partStats, matched *sync.WaitGroup,
+	ready <-chan struct{}) (partResult, bool) {
 	n, ok := ast.(*query.Numeric)
 	if !ok || req.SortBy == "" || len(req.Filters)+len(req.GeoFilters) > 0 || req.InKeys != nil {
 		return partResult{}, false
@@ -407,47 +409,55 @@ func rangeSorted(v engine.View, p *part, req *Request, ast query.Node, st *partS
 	if rangeIdx.multi > 0 {
 		return partResult{}, false
 	}
-	reportStats(p, nil, st, matched, ready)
-	// The range's size, from the B-tree's ranks: the field has one value per document.
-	res := partResult{total: int64(rangeIdx.countRange(n.Min, n.Max, n.MinExclusive, n.MaxExclusive))}
+	total := rangeIdx.countRange(n.Min, n.Max, n.MinExclusive, n.MaxExclusive)
 	want := req.Offset + req.Limit
-	if want == 0 || res.total == 0 {
+	in := func(v float64) bool {
+		return (v > n.Min || (!n.MinExclusive && v == n.Min)) && (v < n.Max || (!n.MaxExclusive && v == n.Max))
+	}
+	var accept func(id uint32, v float64) bool
+	lo, hi := math.Inf(-1), math.Inf(1)
+	if f == sf {
+		lo, hi = n.Min, n.Max
+		accept = func(_ uint32, v float64) bool { return in(v) }
+	} else {
+		// The walk visits about want × documents / matches documents, and all of the
+		// first leaf it takes any from; building the range's bitmap costs about the matches.
+		docs := uint64(len(p.ids))
+		if total == 0 || uint64(want)*docs/total+sortIdx.edgeLeafSize(req.SortDesc) > total/2 {
+			return partResult{}, false
+		}
+		accept = func(id uint32, _ float64) bool {
+			v, ok := rangeIdx.firstValue(id)
+			return ok && in(v)
+		}
+	}
+	reportStats(p, nil, st, matched, ready)
+	res := partResult{total: int64(total)}
+	if want == 0 || total == 0 {
 		return res, true
 	}
 	top := newTopN(want, hitLess(req))
 	rank := hitRank(req)
-	offer := func(id uint32, sv SortValue) {
-		h := Hit{Sort: sv, head: p.heads[id]}
-		if top.excludes(h, rank) {
-			return
+	ok = sortIdx.walk(nil, accept, lo, hi, want, req.SortDesc, func(id uint32, v float64) {
+		h := Hit{Sort: SortValue{Num: v, IsNum: true}}
+		if top.admits(&h, rank, p.heads, id) {
+			h.Key = p.doc(id).key
+			top.offer(h)
 		}
-		h.Key = p.doc(id).key
-		top.offer(h)
-	}
-	in := func(x float64) bool {
-		return (x > n.Min || (!n.MinExclusive && x == n.Min)) && (x < n.Max || (!n.MaxExclusive && x == n.Max))
-	}
-	if f == sf {
-		// Sorted by the range's own field: the range, walked in order, is the answer.
-		rangeIdx.walkRange(n.Min, n.Max, want, req.SortDesc, in, offer)
-	} else if uint64(want)*uint64(sortIdx.tree.Len()) < uint64(res.total*res.total) &&
-		sortIdx.walkWhere(want, req.SortDesc, 64*want+1024, uint64(res.total), func(id uint32) bool {
-			x, ok := rangeIdx.firstValue(id)
-			return ok && in(x)
-		}, offer) {
-		// Dense: walking the sort field in order met a page of matches early.
-	} else {
-		// Sparse: visit the range and read each match's sort value.
+	})
+	if !ok {
+		// Fewer than a page have a sort value: the page takes matches without one too
+		// (they sort last), so every match is visited.
 		top = newTopN(want, hitLess(req))
-		rangeIdx.tree.Ascend(numEntry{n.Min, 0}, func(e numEntry) bool {
-			if !in(e.v) {
-				return e.v <= n.Min // skip an excluded lower bound; stop past the upper
+		rangeIdx.rng(n.Min, n.Max, n.MinExclusive, n.MaxExclusive).Iterate(func(id uint32) bool {
+			h := Hit{Sort: SortValue{Missing: true}}
+			if v, ok := sortIdx.firstValue(id); ok {
+				h.Sort = SortValue{Num: v, IsNum: true}
 			}
-			sv := SortValue{Missing: true}
-			if x, ok := sortIdx.firstValue(e.id); ok {
-				sv = SortValue{Num: x, IsNum: true}
+			if top.admits(&h, rank, p.heads, id) {
+				h.Key = p.doc(id).key
+				top.offer(h)
 			}
-			offer(e.id, sv)
 			return true
 		})
 	}
@@ -467,25 +477,59 @@ func (e *evaluator) scoreHits(hits []Hit, sc *scorer) {
 }
 
 // walkNumeric offers the matches of m to top in the order of the indexed NUMERIC field f,
-// walking the field's ordered values, when that is cheaper than visiting every match: when
-// the matches are dense enough that want of them turn up early (want × values < matches²).
-// It reports false, having offered nothing, when it does not apply or cannot fill top
-// (documents without a value, which sort last, would be needed).
-func (p *part) walkNumeric(m *roaring.Bitmap, f *Field, want int, desc bool, top *topN) bool {
+// a leaf of its index at a time, when that is cheaper than visiting every match: when the
+// leaves to visit before want matches turn up (about want × leaves / matches, each costing
+// some 25 visits of a match) cost less than the matches. Only the leaves within the range
+// that the query (ast) and its filters put on f are walked, when each document has one
+// value. It reports false, having
+// offered nothing, when it does not apply or cannot fill top (documents without a value,
+// which sort last, would be needed).
+func (p *part) walkNumeric(m *roaring.Bitmap, ast query.Node, req *Request, f *Field, want int, top *topN) bool {
 	if f.Type != Numeric || f.NoIndex {
 		return false
 	}
 	idx := p.nums[f.slot]
 	matches := m.GetCardinality()
-	if uint64(want)*uint64(idx.tree.Len()) >= matches*matches {
+	if 25*uint64(want)*uint64(idx.leafCount()) >= matches*matches {
 		return false
 	}
-	// The visit of the matches follows a walk that gives up, and a membership test costs
-	// about what visiting a match does: give up after an eighth of the matches.
-	budget := int(matches/8) + 2*want
-	return idx.walkWhere(want, desc, budget, matches, m.Contains, func(id uint32, sv SortValue) {
-		top.offer(Hit{Key: p.doc(id).key, Sort: sv, head: p.heads[id]})
+	lo, hi := math.Inf(-1), math.Inf(1)
+	if idx.multi == 0 {
+		// (A document of several values may match by one and sort by another.)
+		lo, hi = valueBounds(ast, f.Name)
+		for _, fl := range req.Filters {
+			if fl.Field == f.Name {
+				lo, hi = max(lo, fl.Min), min(hi, fl.Max)
+			}
+		}
+	}
+	rank := hitRank(&Request{SortBy: f.Name, SortDesc: req.SortDesc})
+	return idx.walk(m, nil, lo, hi, want, req.SortDesc, func(id uint32, v float64) {
+		h := Hit{Sort: SortValue{Num: v, IsNum: true}}
+		if top.admits(&h, rank, p.heads, id) {
+			h.Key = p.doc(id).key
+			top.offer(h)
+		}
 	})
+}
+
+// valueBounds is an interval holding field's values in every match of n: the ranges on
+// field that n requires, intersected (all values when it requires none).
+func valueBounds(n query.Node, field string) (lo, hi float64) {
+	switch n := n.(type) {
+	case *query.Numeric:
+		if n.Field == field {
+			return n.Min, n.Max
+		}
+	case *query.Intersect:
+		lo, hi = math.Inf(-1), math.Inf(1)
+		for _, c := range n.Children {
+			l, h := valueBounds(c, field)
+			lo, hi = max(lo, l), min(hi, h)
+		}
+		return lo, hi
+	}
+	return math.Inf(-1), math.Inf(1)
 }
 
 // applyFilters narrows m by FILTER, GEOFILTER and INKEYS.
@@ -754,15 +798,19 @@ func (t *topN) full() bool { return len(t.h) >= t.n }
 // worst is the worst kept hit; only when full.
 func (t *topN) worst() Hit { return t.h[0] }
 
-// excludes reports whether h, whose key is not read yet (only its head is set), cannot
-// enter: it ranks below the worst kept hit, or ties with it and its head is greater.
-func (t *topN) excludes(h Hit, rank func(a, b Hit) int) bool {
-	if !t.full() {
-		return false
+// admits reports whether h, whose key is not read yet, may enter: it does not rank below
+// the worst kept hit, nor tie it with a greater key head. It reads the head, heads[id], only
+// when the rank ties, and sets h.head when it admits.
+func (t *topN) admits(h *Hit, rank func(a, b Hit) int, heads []uint64, id uint32) bool {
+	if t.full() {
+		w := &t.h[0]
+		c := rank(*h, *w)
+		if c > 0 || (c == 0 && heads[id] > w.head) {
+			return false
+		}
 	}
-	w := &t.h[0]
-	c := rank(h, *w)
-	return c > 0 || (c == 0 && h.head > w.head)
+	h.head = heads[id]
+	return true
 }
 
 func (t *topN) offer(h Hit) {
