@@ -427,15 +427,13 @@ func (e *evaluator) tag(n *query.Tag) *roaring.Bitmap {
 			text = strings.ToLower(text)
 		}
 		if v.Kind == query.TagExact {
-			if b := ti.get(text); b != nil {
-				out.Or(b)
-			}
+			ti.orInto(text, out)
 			continue
 		}
 		match := tagMatcher(v.Kind, text)
 		for val, id := range ti.ids {
 			if match(val) {
-				out.Or(ti.docs[id])
+				ti.docs[id].orInto(out)
 			}
 		}
 	}

@@ -134,7 +134,7 @@ type textIndex struct {
 	terms  map[string]uint32
 	words  []string              // by term id
 	stems  []uint32              // by term id: its stem term's id in the default language, 0 if none, noStem if not known yet
-	post   []*roaring.Bitmap     // by term id × fields + text slot (see slots)
+	post   []posting             // by term id × fields + text slot (see slots)
 	sorted *btree.BTreeG[string] // the terms in order, for prefix expansion
 	fields int
 	// tf2 holds how often a term occurs in a document's field when that is more than once
@@ -164,7 +164,7 @@ func newTextIndex(fields int) textIndex {
 		terms:  map[string]uint32{"\x00": 0},
 		words:  []string{"\x00"},
 		stems:  []uint32{0},
-		post:   make([]*roaring.Bitmap, fields),
+		post:   make([]posting, fields),
 		sorted: btree.NewBTreeGOptions(func(a, b string) bool { return a < b }, treeOptions),
 		fields: fields,
 	}
@@ -180,7 +180,7 @@ func (t *textIndex) termID(w string) uint32 {
 	t.words = append(t.words, w)
 	t.stems = append(t.stems, unknownStem)
 	for range t.fields {
-		t.post = append(t.post, nil)
+		t.post = append(t.post, posting{})
 	}
 	t.sorted.Set(w)
 	return id
@@ -216,11 +216,11 @@ func (t *textIndex) add(slot int, id uint32, terms, stems []uint32) {
 	clear(t.cnt)
 	for i, tid := range terms {
 		if tid != 0 {
-			t.bitmap(tid, slot).Add(id)
+			t.post[int(tid)*t.fields+slot].add(id)
 			t.cnt[tid]++
 		}
 		if stems != nil && stems[i] != 0 {
-			t.bitmap(stems[i], slot).Add(id)
+			t.post[int(stems[i])*t.fields+slot].add(id)
 			t.cnt[stems[i]]++
 		}
 	}
@@ -244,16 +244,14 @@ func (t *textIndex) remove(slot int, id uint32, terms, stems []uint32) {
 		}
 	}
 	for i, tid := range terms {
-		if b := t.post[int(tid)*t.fields+slot]; b != nil && tid != 0 {
-			b.Remove(id)
+		if tid != 0 {
+			t.post[int(tid)*t.fields+slot].remove(id)
 		}
 		if stems == nil {
 			continue
 		}
 		if s := stems[i]; s != 0 {
-			if b := t.post[int(s)*t.fields+slot]; b != nil {
-				b.Remove(id)
-			}
+			t.post[int(s)*t.fields+slot].remove(id)
 		}
 	}
 }
@@ -293,20 +291,10 @@ func (t *textIndex) phoneticCodes(w string) (uint32, uint32) {
 	return pid, aid
 }
 
-// slots are term tid's postings by text slot (nil where no document has it).
-func (t *textIndex) slots(tid uint32) []*roaring.Bitmap {
+// slots are term tid's postings by text slot.
+func (t *textIndex) slots(tid uint32) []posting {
 	i := int(tid) * t.fields
 	return t.post[i : i+t.fields]
-}
-
-func (t *textIndex) bitmap(tid uint32, slot int) *roaring.Bitmap {
-	i := int(tid)*t.fields + slot
-	b := t.post[i]
-	if b == nil {
-		b = roaring.New()
-		t.post[i] = b
-	}
-	return b
 }
 
 // postings returns the documents holding term w in any of the text slots in mask (nil mask:
@@ -317,14 +305,16 @@ func (t *textIndex) postings(w string, mask []bool) *roaring.Bitmap {
 		return nil
 	}
 	var out *roaring.Bitmap
-	for slot, b := range t.slots(tid) {
-		if b == nil || b.IsEmpty() || (mask != nil && !mask[slot]) {
+	ps := t.slots(tid)
+	for slot := range ps {
+		b := &ps[slot]
+		if b.empty() || (mask != nil && !mask[slot]) {
 			continue
 		}
 		if out == nil {
-			out = b.Clone()
+			out = b.bitmap()
 		} else {
-			out.Or(b)
+			b.orInto(out)
 		}
 	}
 	return out
@@ -333,12 +323,12 @@ func (t *textIndex) postings(w string, mask []bool) *roaring.Bitmap {
 // liveTerms calls fn with every word some document still holds.
 func (t *textIndex) liveTerms(fn func(w string)) {
 	for tid := range t.words {
-		bs := t.slots(uint32(tid))
 		if !isWord(t.words[tid]) {
 			continue
 		}
-		for _, b := range bs {
-			if b != nil && !b.IsEmpty() {
+		bs := t.slots(uint32(tid))
+		for i := range bs {
+			if !bs[i].empty() {
 				fn(t.words[tid])
 				break
 			}
@@ -356,8 +346,8 @@ func isWord(term string) bool {
 // reused.
 type tagIndex struct {
 	ids  map[string]uint32
-	vals []string          // by id
-	docs []*roaring.Bitmap // by id; nil for a free id
+	vals []string  // by id
+	docs []posting // by id
 	free []uint32
 }
 
@@ -374,40 +364,39 @@ func (t *tagIndex) id(v string) uint32 {
 	if n := len(t.free); n > 0 {
 		id = t.free[n-1]
 		t.free = t.free[:n-1]
-		t.vals[id], t.docs[id] = v, roaring.New()
+		t.vals[id] = v
 	} else {
 		id = uint32(len(t.vals))
 		t.vals = append(t.vals, v)
-		t.docs = append(t.docs, roaring.New())
+		t.docs = append(t.docs, posting{})
 	}
 	t.ids[v] = id
 	return id
 }
 
-// get returns the documents holding value v, or nil.
-func (t *tagIndex) get(v string) *roaring.Bitmap {
+// orInto adds the documents holding value v to out.
+func (t *tagIndex) orInto(v string, out *roaring.Bitmap) {
 	if id, ok := t.ids[v]; ok {
-		return t.docs[id]
+		t.docs[id].orInto(out)
 	}
-	return nil
 }
 
 func (t *tagIndex) add(doc uint32, ids []uint32) {
 	for _, id := range ids {
-		t.docs[id].Add(doc)
+		t.docs[id].add(doc)
 	}
 }
 
 func (t *tagIndex) remove(doc uint32, ids []uint32) {
 	for _, id := range ids {
-		b := t.docs[id]
-		if b == nil {
+		b := &t.docs[id]
+		if b.empty() {
 			continue // the document held the value twice, and it went at the first
 		}
-		b.Remove(doc)
-		if b.IsEmpty() {
+		b.remove(doc)
+		if b.empty() {
 			delete(t.ids, t.vals[id])
-			t.vals[id], t.docs[id] = "", nil
+			t.vals[id], *b = "", posting{}
 			t.free = append(t.free, id)
 		}
 	}

@@ -333,15 +333,17 @@ func (e *evaluator) scoreFromPostings(m *roaring.Bitmap, sc *scorer, top *topN, 
 			continue
 		}
 		for _, tid := range l.scoring {
-			for slot, b := range p.text.slots(tid) {
-				if b == nil || b.IsEmpty() || (l.mask != nil && !l.mask[slot]) {
+			ps := p.text.slots(tid)
+			for slot := range ps {
+				b := &ps[slot]
+				if b.empty() || (l.mask != nil && !l.mask[slot]) {
 					continue
 				}
-				postings += b.GetCardinality()
+				postings += b.card()
 				if postings > 16*matches {
 					return false
 				}
-				cursors[i] = append(cursors[i], tfCursor{it: b.Iterator(), tid: tid, slot: slot, weight: p.def.weights[slot]})
+				cursors[i] = append(cursors[i], tfCursor{it: b.iterator(), tid: tid, slot: slot, weight: p.def.weights[slot]})
 			}
 		}
 	}
