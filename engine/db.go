@@ -10,6 +10,10 @@ type Object struct {
 	Value Value
 	// Expire is the absolute expiry time in Unix milliseconds; 0 means the key persists.
 	Expire int64
+	// Doc belongs to observers: the search registry numbers the keys of database 0 it
+	// indexes here (0: none yet). It stays across overwrites of the key and goes with it;
+	// the engine only reports it in the key's Delete or Expire event.
+	Doc uint32
 	// size is what this entry adds to its shard's memory count; kept so that a change can
 	// be accounted by difference.
 	size int64

@@ -20,12 +20,14 @@ type Event struct {
 	DB   int
 	// Key may alias the command's argument bytes: an observer that keeps it must copy it.
 	Key string
-	// Object is the key's entry after a Write; nil otherwise. It must not be retained or
-	// modified: read what is needed during the call.
+	// Object is the key's entry after a Write; nil otherwise. It must not be retained, nor
+	// modified except for its Doc: read what is needed during the call.
 	Object *Object
 	// Created is set on a Write that made the key: no version of it existed before, so an
 	// observer has nothing of it to take out first.
 	Created bool
+	// Doc is the deleted key's Object.Doc, on a Delete or Expire.
+	Doc uint32
 }
 
 // Observer is told about every change on the shards it is registered with.

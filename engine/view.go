@@ -216,7 +216,7 @@ func (v View) remove(key string, o *Object, kind EventKind) {
 	v.db.keys.Delete(key)
 	v.sh.touchWatched(v.index, key)
 	for _, ob := range v.sh.observers {
-		ob.Observe(v.sh.id, Event{Kind: kind, DB: v.index, Key: key})
+		ob.Observe(v.sh.id, Event{Kind: kind, DB: v.index, Key: key, Doc: o.Doc})
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 
+	"darner/engine"
 	"darner/search/query"
 )
 
@@ -31,6 +32,7 @@ type leaf struct {
 
 // evaluator evaluates a query tree over one part.
 type evaluator struct {
+	view engine.View // the part's shard, for INKEYS
 	p    *part
 	req  *Request
 	mask []bool // the text slots the current clause may look in; nil for all
@@ -41,8 +43,8 @@ type evaluator struct {
 	fieldErr error
 }
 
-func newEvaluator(p *part, req *Request) *evaluator {
-	e := &evaluator{p: p, req: req}
+func newEvaluator(v engine.View, p *part, req *Request) *evaluator {
+	e := &evaluator{view: v, p: p, req: req}
 	if len(req.InFields) > 0 {
 		e.mask = e.fieldMask(req.InFields)
 	}

@@ -15,11 +15,12 @@ type part struct {
 	def     *Def
 	stemmer *stemmer // the default language's
 
-	ids   map[string]uint32 // key → doc id
-	pages []*docPage        // the documents by id (see doc); a free slot has key == ""
-	maxID uint32            // ids below it have been handed out
-	free  []uint32          // ids of deleted documents, reused for new ones
-	live  *roaring.Bitmap   // every indexed document
+	// Documents are filed under the number the registry gave their key (engine.Object.Doc),
+	// shared by the shard's parts: ids of another index's documents are holes here.
+	pages []*docPage      // the documents by id (see doc); nil for a page of holes; a hole has key == ""
+	maxID uint32          // every id held is below it
+	count int             // documents held
+	live  *roaring.Bitmap // every indexed document
 
 	text    textIndex
 	tags    []tagIndex        // by Field.slot
@@ -55,7 +56,6 @@ func newPart(def *Def) *part {
 	p := &part{
 		def:     def,
 		stemmer: stemmerFor(def.Language),
-		ids:     make(map[string]uint32),
 		live:    roaring.New(),
 		text:    newTextIndex(def.numText),
 		tags:    make([]tagIndex, def.numTag),
@@ -82,18 +82,35 @@ func newPart(def *Def) *part {
 }
 
 // numDocs is the number of indexed documents.
-func (p *part) numDocs() int { return len(p.ids) }
+func (p *part) numDocs() int { return p.count }
 
-// update indexes key's current value (o), replacing what was indexed before (unless the
-// key was just created, and so cannot be indexed yet). A value of the wrong type, or one
-// whose fields cannot be indexed, takes the key out of the index.
-func (p *part) update(key string, o *engine.Object, created bool) {
-	if !p.def.matches(key) {
-		return
+// has reports whether the part holds a document under id.
+func (p *part) has(id uint32) bool {
+	pg := int(id >> docPageBits)
+	return pg < len(p.pages) && p.pages[pg] != nil && p.doc(id).key != ""
+}
+
+// keys lists the keys of the documents held.
+func (p *part) keys() []string {
+	var out []string
+	for _, pg := range p.pages {
+		if pg == nil {
+			continue
+		}
+		for i := range pg {
+			if pg[i].key != "" {
+				out = append(out, pg[i].key)
+			}
+		}
 	}
-	if !created {
-		p.remove(key)
-	}
+	return out
+}
+
+// update indexes key's current value (o), under its number o.Doc, replacing what was
+// indexed before. A value of the wrong type, or one whose fields cannot be indexed, takes
+// the key out of the index. The caller has checked that the index takes key.
+func (p *part) update(key string, o *engine.Object) {
+	p.remove(o.Doc)
 	src := p.def.source(o)
 	if src == nil {
 		return
@@ -103,13 +120,12 @@ func (p *part) update(key string, o *engine.Object, created bool) {
 		p.failures++
 		return
 	}
-	p.add(d, n)
+	p.add(o.Doc, d, n)
 }
 
-// remove takes key out of the index, if it is there.
-func (p *part) remove(key string) {
-	id, ok := p.ids[key]
-	if !ok {
+// remove takes document id out of the index, if it is there.
+func (p *part) remove(id uint32) {
+	if !p.has(id) {
 		return
 	}
 	d, l := p.doc(id), &p.layout
@@ -138,25 +154,21 @@ func (p *part) remove(key string) {
 	p.totalLen -= int64(p.lens[id])
 	p.lens[id], p.heads[id] = 0, 0
 	p.live.Remove(id)
-	delete(p.ids, key)
 	*d = doc{}
-	p.free = append(p.free, id)
+	p.count--
 }
 
-// add puts an analysed document into the index under a fresh id; n is its number of text
-// tokens.
-func (p *part) add(d doc, n int32) {
-	var id uint32
-	if k := len(p.free); k > 0 {
-		id = p.free[k-1]
-		p.free = p.free[:k-1]
-	} else {
-		id = p.maxID
-		p.maxID++
-		if int(id>>docPageBits) == len(p.pages) {
-			p.pages = append(p.pages, new(docPage))
-		}
+// add puts an analysed document into the index under id, which holds none; n is its
+// number of text tokens.
+func (p *part) add(id uint32, d doc, n int32) {
+	pg := int(id >> docPageBits)
+	for pg >= len(p.pages) {
+		p.pages = append(p.pages, nil)
 	}
+	if p.pages[pg] == nil {
+		p.pages[pg] = new(docPage)
+	}
+	p.maxID = max(p.maxID, id+1)
 	l := &p.layout
 	for slot := range p.def.numText {
 		ts := d.toks(slot)
@@ -187,8 +199,8 @@ func (p *part) add(d doc, n int32) {
 	}
 	p.lens[id], p.heads[id] = n, keyHead(d.key)
 	p.live.Add(id)
-	p.ids[d.key] = id
 	*p.doc(id) = d
+	p.count++
 }
 
 // analyse reads the indexed fields of one document, and counts its text tokens. ok is false

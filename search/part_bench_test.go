@@ -23,13 +23,13 @@ func BenchmarkIndexHash(b *testing.B) {
 	docs := make([]*engine.Object, b.N)
 	keys := make([]string, b.N)
 	for i := range docs {
-		docs[i] = &engine.Object{Value: gen.next()}
+		docs[i] = &engine.Object{Value: gen.next(), Doc: uint32(i + 1)}
 		keys[i] = "doc:" + strconv.Itoa(i)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {
-		p.update(keys[i], docs[i], true)
+		p.update(keys[i], docs[i])
 	}
 }
 

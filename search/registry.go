@@ -29,7 +29,32 @@ type Registry struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // background index builds
+
+	// nums hands out document numbers, per shard (guarded by the shard's lock): a key of
+	// database 0 that some index takes keeps its number in its engine.Object.Doc until it is
+	// deleted, and every index's part on the shard files the document under it, so that no
+	// part needs a map from keys to documents.
+	nums []docNums
 }
+
+// docNums is one shard's document numbers: 1 up to next have been handed out; free are
+// those given back by deleted keys.
+type docNums struct {
+	next uint32
+	free []uint32
+}
+
+func (d *docNums) get() uint32 {
+	if n := len(d.free); n > 0 {
+		id := d.free[n-1]
+		d.free = d.free[:n-1]
+		return id
+	}
+	d.next++
+	return d.next
+}
+
+func (d *docNums) put(id uint32) { d.free = append(d.free, id) }
 
 // Index is one FT.CREATE'd index: its definition and one part per shard.
 type Index struct {
@@ -56,7 +81,7 @@ var (
 
 // NewRegistry makes the registry of store and registers it as the store's observer.
 func NewRegistry(store *engine.Store) *Registry {
-	r := &Registry{store: store, byName: make(map[string]*Index)}
+	r := &Registry{store: store, byName: make(map[string]*Index), nums: make([]docNums, store.Shards())}
 	r.DefaultDialect.Store(1)
 	r.ctx, r.cancel = context.WithCancel(context.Background())
 	r.list.Store(&[]*Index{})
@@ -182,7 +207,7 @@ func (r *Registry) Drop(tx *engine.Tx, name string, deleteDocs bool) error {
 	if deleteDocs {
 		for id, p := range idx.parts {
 			v := tx.ShardView(0, id)
-			for key := range p.ids {
+			for _, key := range p.keys() {
 				v.Delete(key)
 			}
 		}
@@ -196,25 +221,40 @@ func (r *Registry) Observe(shard int, ev engine.Event) {
 		return
 	}
 	l := *r.list.Load()
-	if len(l) == 0 {
-		return
-	}
-	if ev.Kind == engine.EventFlush {
-		// As RediSearch, flushing the database drops its indexes.
-		r.dropAll()
-		return
-	}
-	for _, idx := range l {
-		p := idx.parts[shard]
-		if idx.Def.Temporary > 0 && p.def.matches(ev.Key) {
-			idx.touch()
+	switch ev.Kind {
+	case engine.EventFlush:
+		// As RediSearch, flushing the database drops its indexes; its keys, and with them
+		// every document number, are gone.
+		r.nums[shard] = docNums{}
+		if len(l) > 0 {
+			r.dropAll()
 		}
-		switch ev.Kind {
-		case engine.EventWrite:
-			p.update(ev.Key, ev.Object, ev.Created)
-		case engine.EventDelete, engine.EventExpire:
-			p.remove(ev.Key)
+	case engine.EventWrite:
+		o := ev.Object
+		for _, idx := range l {
+			p := idx.parts[shard]
+			if !p.def.matches(ev.Key) {
+				continue
+			}
+			if idx.Def.Temporary > 0 {
+				idx.touch()
+			}
+			if o.Doc == 0 {
+				o.Doc = r.nums[shard].get()
+			}
+			p.update(ev.Key, o)
 		}
+	case engine.EventDelete, engine.EventExpire:
+		if ev.Doc == 0 {
+			return // never indexed
+		}
+		for _, idx := range l {
+			if idx.Def.Temporary > 0 && idx.Def.matches(ev.Key) {
+				idx.touch()
+			}
+			idx.parts[shard].remove(ev.Doc)
+		}
+		r.nums[shard].put(ev.Doc)
 	}
 }
 
@@ -252,7 +292,12 @@ func (r *Registry) scan(idx *Index) {
 			v := tx.ShardView(0, id)
 			for n := 0; n < scanSlice; n++ {
 				cursor = v.Scan(cursor, func(key string, o *engine.Object) {
-					p.update(key, o, false)
+					if p.def.matches(key) {
+						if o.Doc == 0 {
+							o.Doc = r.nums[id].get()
+						}
+						p.update(key, o)
+					}
 					idx.scanned.Add(1)
 				})
 				if cursor == 0 {

@@ -45,7 +45,7 @@ func TestScoreFromPostingsMatchesTokenLists(t *testing.T) {
 		req := &Request{Query: q, Dialect: 2, Limit: 1000}
 		ast, err := query.Parse(q, query.Options{Dialect: 2, IsStopWord: def.IsStopWord})
 		require.NoError(t, err, q)
-		e := newEvaluator(p, req)
+		e := newEvaluator(engine.View{}, p, req)
 		m := e.eval(ast)
 		var dfs []int64
 		for _, l := range e.leaves {
@@ -58,7 +58,7 @@ func TestScoreFromPostingsMatchesTokenLists(t *testing.T) {
 		hits := top.sorted()
 		require.Equal(t, int(m.GetCardinality()), len(hits), q)
 		for _, h := range hits {
-			want := e.score(p.ids[h.Key], sc)
+			want := e.score(h.doc, sc)
 			require.InDelta(t, want, h.Score, 1e-9*math.Max(1, want), "%s %s", q, h.Key)
 			require.Greater(t, h.Score, 0.0, "%s %s", q, h.Key)
 		}

@@ -73,6 +73,12 @@ type Hit struct {
 	// head is the key's first eight bytes (keyHead): hits tied on score or sort value are
 	// ordered by key, and heads decide most of those comparisons without reading the key.
 	head uint64
+	doc  uint32 // the document's id in the part that found it
+}
+
+// fill sets a hit's key and id from document id.
+func (p *part) fill(h *Hit, id uint32) {
+	h.Key, h.doc = p.doc(id).key, id
 }
 
 // keyHead is a key's first eight bytes as a big-endian number (zero-padded), so that keys
@@ -225,7 +231,7 @@ func searchPart(v engine.View, p *part, req *Request, ast query.Node, st *partSt
 	if r, ok := rangeSorted(p, req, ast, st, matched, ready); ok {
 		return r
 	}
-	e := newEvaluator(p, req)
+	e := newEvaluator(v, p, req)
 	m := e.eval(ast)
 	if e.fieldErr == nil {
 		e.applyFilters(m)
@@ -276,7 +282,7 @@ func searchPart(v engine.View, p *part, req *Request, ast query.Node, st *partSt
 		if !top.admits(&h, rank, p.heads, did) {
 			continue
 		}
-		h.Key = p.doc(did).key
+		p.fill(&h, did)
 		top.offer(h)
 	}
 	res.hits = top.sorted()
@@ -304,7 +310,7 @@ func (p *part) smallestKeys(m *roaring.Bitmap, score float64, top *topN) {
 					continue
 				}
 			}
-			top.offer(Hit{Key: p.doc(did).key, Score: score, head: hd})
+			top.offer(Hit{Key: p.doc(did).key, Score: score, head: hd, doc: did})
 		}
 	}
 }
@@ -373,7 +379,7 @@ func (e *evaluator) scoreFromPostings(m *roaring.Bitmap, sc *scorer, top *topN, 
 		if !top.admits(&h, rank, p.heads, did) {
 			continue
 		}
-		h.Key = p.doc(did).key
+		p.fill(&h, did)
 		top.offer(h)
 	}
 	return true
@@ -424,7 +430,7 @@ func rangeSorted(p *part, req *Request, ast query.Node, st *partStats, matched *
 	} else {
 		// The walk visits about want × documents / matches documents, and all of the
 		// first leaf it takes any from; building the range's bitmap costs about the matches.
-		docs := uint64(len(p.ids))
+		docs := uint64(p.count)
 		if total == 0 || uint64(want)*docs/total+sortIdx.edgeLeafSize(req.SortDesc) > total/2 {
 			return partResult{}, false
 		}
@@ -443,7 +449,7 @@ func rangeSorted(p *part, req *Request, ast query.Node, st *partStats, matched *
 	ok = sortIdx.walk(nil, accept, lo, hi, want, req.SortDesc, func(id uint32, v float64) {
 		h := Hit{Sort: SortValue{Num: v, IsNum: true}}
 		if top.admits(&h, rank, p.heads, id) {
-			h.Key = p.doc(id).key
+			p.fill(&h, id)
 			top.offer(h)
 		}
 	})
@@ -457,7 +463,7 @@ func rangeSorted(p *part, req *Request, ast query.Node, st *partStats, matched *
 				h.Sort = SortValue{Num: v, IsNum: true}
 			}
 			if top.admits(&h, rank, p.heads, id) {
-				h.Key = p.doc(id).key
+				p.fill(&h, id)
 				top.offer(h)
 			}
 			return true
@@ -474,7 +480,7 @@ func (e *evaluator) scoreHits(hits []Hit, sc *scorer) {
 		return
 	}
 	for i := range hits {
-		hits[i].Score = e.score(e.p.ids[hits[i].Key], sc)
+		hits[i].Score = e.score(hits[i].doc, sc)
 	}
 }
 
@@ -509,7 +515,7 @@ func (p *part) walkNumeric(m *roaring.Bitmap, ast query.Node, req *Request, f *F
 	return idx.walk(m, nil, lo, hi, want, req.SortDesc, func(id uint32, v float64) {
 		h := Hit{Sort: SortValue{Num: v, IsNum: true}}
 		if top.admits(&h, rank, p.heads, id) {
-			h.Key = p.doc(id).key
+			p.fill(&h, id)
 			top.offer(h)
 		}
 	})
@@ -555,8 +561,8 @@ func (e *evaluator) applyFilters(m *roaring.Bitmap) {
 	if e.req.InKeys != nil {
 		keep := roaring.New()
 		for _, k := range e.req.InKeys {
-			if id, ok := e.p.ids[k]; ok {
-				keep.Add(id)
+			if o := e.view.Get(k); o != nil && e.p.has(o.Doc) && e.p.doc(o.Doc).key == k {
+				keep.Add(o.Doc)
 			}
 		}
 		m.And(keep)
