@@ -117,8 +117,12 @@ func (e *evaluator) eval(n query.Node) *roaring.Bitmap {
 			return roaring.New()
 		}
 		return e.p.missing[f.pos].Clone()
-	case *query.KNN, *query.VectorRange:
-		e.setErr(QueryError("Vector queries are not supported by darner yet"))
+	case *query.VectorRange:
+		return e.vectorRange(n)
+	case *query.KNN:
+		// Only a whole query is a KNN clause (Search answers it); nested, the parser
+		// refuses it, so this is a query tree built by hand.
+		e.setErr(QueryError("A KNN clause must be the whole query"))
 		return roaring.New()
 	}
 	e.setErr(QueryError(fmt.Sprintf("unsupported query clause %T", n)))

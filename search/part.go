@@ -26,6 +26,7 @@ type part struct {
 	tags    []tagIndex        // by Field.slot
 	nums    []*numIndex       // by Field.slot
 	geos    []geoIndex        // by Field.slot
+	vecs    []vecIndex        // by Field.slot
 	missing []*roaring.Bitmap // by Field.pos; non-nil for INDEXMISSING fields
 
 	// Scratch space for analysing one document (parts are used under their shard's lock,
@@ -34,6 +35,7 @@ type part struct {
 	rb           recBuilder
 	scratchWords []string
 	scratchNums  []float64
+	scratchVecs  [][][]float32 // by vector slot: the document's vectors, between analyse and add
 
 	lens  []int32  // by doc id: tokens in the document's text fields (BM25's document length)
 	heads []uint64 // by doc id: keyHead of its key
@@ -72,6 +74,13 @@ func newPart(def *Def) *part {
 	}
 	for i := range p.geos {
 		p.geos[i] = newGeoIndex()
+	}
+	p.vecs = make([]vecIndex, def.numVec)
+	p.scratchVecs = make([][][]float32, def.numVec)
+	for _, f := range def.Fields {
+		if f.Type == Vector {
+			p.vecs[f.slot] = newVecIndex(f.Vector, uint64(f.pos))
+		}
 	}
 	for _, f := range def.Fields {
 		if f.IndexMissing {
@@ -148,6 +157,9 @@ func (p *part) remove(id uint32) {
 	for slot := range p.geos {
 		p.geos[slot].remove(id)
 	}
+	for _, vi := range p.vecs {
+		vi.Delete(id)
+	}
 	for _, pos := range d.sec(l.missing) {
 		p.missing[pos].Remove(id)
 	}
@@ -189,6 +201,11 @@ func (p *part) add(id uint32, d doc, n int32) {
 	for slot := range p.geos {
 		p.geos[slot].add(id, pointsOf(d.sec(l.geo+slot), nil))
 	}
+	for slot, vs := range p.scratchVecs {
+		for _, v := range vs {
+			p.vecs[slot].Add(id, v)
+		}
+	}
 	for _, pos := range d.sec(l.missing) {
 		p.missing[pos].Add(id)
 	}
@@ -223,7 +240,24 @@ func (p *part) analyse(key string, src source) (d doc, n int32, ok bool) {
 	}
 	st := stemmerFor(lang)
 	p.rb.reset(p.layout.sections)
+	for i := range p.scratchVecs {
+		p.scratchVecs[i] = p.scratchVecs[i][:0]
+	}
 	for _, f := range def.Fields {
+		if f.Type == Vector {
+			if f.NoIndex {
+				continue
+			}
+			vs, ok := src.vectors(f, p.scratchVecs[f.slot])
+			p.scratchVecs[f.slot] = vs
+			if !ok {
+				return doc{}, 0, false
+			}
+			if len(vs) == 0 && f.IndexMissing {
+				p.rb.secs[p.layout.missing] = append(p.rb.secs[p.layout.missing], uint32(f.pos))
+			}
+			continue
+		}
 		vs := src.values(f)
 		if vs == nil {
 			if f.IndexMissing {

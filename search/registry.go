@@ -330,8 +330,10 @@ type Stats struct {
 	Terms    int64
 	Records  int64
 	Failures int64
-	Uses     int64
-	Dialects [4]int64
+	// VectorBytes is what the vector fields' indexes hold.
+	VectorBytes int64
+	Uses        int64
+	Dialects    [4]int64
 }
 
 // Stats adds up the parts' counters; tx must hold every shard.
@@ -345,6 +347,9 @@ func (idx *Index) Stats(tx *engine.Tx) Stats {
 		p.text.liveTerms(func(w string) { terms[w] = true })
 		s.Records += p.records
 		s.Failures += p.failures
+		for _, vi := range p.vecs {
+			s.VectorBytes += int64(vi.MemoryBytes())
+		}
 	}
 	s.Terms = int64(len(terms))
 	s.Uses = idx.uses.Load()

@@ -54,6 +54,7 @@ type Field struct {
 	Phonetic                                                         string  // TEXT: the PHONETIC matcher as given
 	Separator                                                        byte    // TAG, default ','
 	CaseSensitive                                                    bool    // TAG
+	Vector                                                           *VectorSpec
 
 	json *jsonField // ON JSON: how to read the field from a document
 	pos  int        // index in Def.Fields
@@ -94,6 +95,7 @@ type Def struct {
 	numTag    int
 	numNum    int
 	numGeo    int
+	numVec    int
 }
 
 // ArgError is an error in an FT command's arguments; its text is the reply.
@@ -282,7 +284,12 @@ func (d *Def) field(a *args) error {
 	case "GEO":
 		f.Type = Geo
 	case "VECTOR":
-		return argErrorf("Field `%s`: VECTOR fields are not supported by darner yet", f.Name)
+		f.Type = Vector
+		spec, err := vectorSpec(a)
+		if err != nil {
+			return err
+		}
+		f.Vector = spec
 	case "GEOSHAPE":
 		return argErrorf("Field `%s`: GEOSHAPE fields are not supported by darner", f.Name)
 	default:
@@ -320,6 +327,14 @@ func (f *Field) option(a *args) (done bool, err error) {
 	w := strings.ToUpper(a.peek())
 	bad := func() (bool, error) {
 		return false, argErrorf("Field `%s`: option %s does not apply to %s fields", f.Name, w, f.Type)
+	}
+	if f.Type == Vector && w != "INDEXMISSING" && w != "NOINDEX" {
+		switch w {
+		case "SORTABLE", "INDEXEMPTY", "WITHSUFFIXTRIE", "NOSTEM", "WEIGHT", "PHONETIC", "SEPARATOR", "CASESENSITIVE":
+			a.i++
+			return bad()
+		}
+		return true, nil
 	}
 	switch w {
 	case "SORTABLE":
@@ -424,7 +439,7 @@ func (d *Def) finish() {
 		f.slot = count[f.Type]
 		count[f.Type]++
 	}
-	d.numText, d.numTag, d.numNum, d.numGeo = count[Text], count[Tag], count[Numeric], count[Geo]
+	d.numText, d.numTag, d.numNum, d.numGeo, d.numVec = count[Text], count[Tag], count[Numeric], count[Geo], count[Vector]
 	d.weights = make([]float64, d.numText)
 	for _, f := range d.Fields {
 		if f.Type == Text {

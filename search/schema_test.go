@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"darner/vectors"
 )
 
 func TestParseCreate(t *testing.T) {
@@ -65,7 +67,6 @@ func TestParseCreateErrors(t *testing.T) {
 		{"SCHEMA a TEXT a TAG", "Duplicate field in schema - a"},
 		{"SCHEMA a NUMERIC NOSTEM", "Field `a`: option NOSTEM does not apply to NUMERIC fields"},
 		{"SCHEMA a TAG SEPARATOR ab", "Tag separator must be a single character. Got `ab`"},
-		{"SCHEMA v VECTOR FLAT 6 TYPE FLOAT32 DIM 2 DISTANCE_METRIC L2", "Field `v`: VECTOR fields are not supported by darner yet"},
 		{"LANGUAGE klingon SCHEMA a TEXT", "Invalid language"},
 		{"SCORE 2 SCHEMA a TEXT", "Invalid score"},
 		{"SCHEMA a TEXT PHONETIC xx:yy", "Matcher Format: <2 chars algorithm>:<2 chars language>. Support algorithms: double metaphone (dm). Supported languages: English (en), French (fr), Portuguese (pt) and Spanish (es)"},
@@ -97,4 +98,43 @@ func FuzzParseCreate(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestVectorSchema(t *testing.T) {
+	def, err := ParseCreate("i", strings.Fields("SCHEMA v VECTOR HNSW 10 TYPE float32 DIM 4 DISTANCE_METRIC cosine M 8 EF_RUNTIME 20 t TEXT"))
+	require.NoError(t, err)
+	v := def.Fields[0].Vector
+	require.Equal(t, VectorSpec{Algorithm: "HNSW", Type: vectors.Float32, Dim: 4, Metric: vectors.Cosine,
+		BlockSize: 1024, M: 8, EFConstruction: 200, EFRuntime: 20, Epsilon: 0.01}, *v)
+	require.Equal(t, Text, def.Fields[1].Type, "the next field follows the vector's parameters")
+	def, err = ParseCreate("i", strings.Fields("SCHEMA v VECTOR FLAT 6 TYPE BFLOAT16 DIM 3 DISTANCE_METRIC L2 INDEXMISSING"))
+	require.NoError(t, err)
+	require.True(t, def.Fields[0].IndexMissing)
+	require.Equal(t, "FLAT", def.Fields[0].Vector.Algorithm)
+	for _, c := range []struct{ args, err string }{
+		{"v VECTOR", "Bad arguments for vector similarity algorithm"},
+		{"v VECTOR REDIS 6 TYPE FLOAT32 DIM 4 DISTANCE_METRIC IP", "Bad arguments for vector similarity algorithm"},
+		{"v VECTOR FLAT", "Bad arguments for vector similarity number of parameters"},
+		{"v VECTOR FLAT 6", "Expected 6 parameters but got 0"},
+		{"v VECTOR FLAT 1 x", "Bad number of arguments for vector similarity index: got 1 but expected even number"},
+		{"v VECTOR FLAT 2 SIZE 1", "Bad arguments for algorithm FLAT: SIZE"},
+		{"v VECTOR FLAT 2 M 16", "Bad arguments for algorithm FLAT: M"},
+		{"v VECTOR HNSW 2 TYPE DOUBLE", "Bad arguments for vector similarity HNSW index type"},
+		{"v VECTOR HNSW 6 TYPE FLOAT32 DIM str DISTANCE_METRIC IP", "Bad arguments for vector similarity HNSW index dim"},
+		{"v VECTOR HNSW 6 TYPE FLOAT32 DIM 0 DISTANCE_METRIC IP", "Bad arguments for vector similarity HNSW index dim"},
+		{"v VECTOR HNSW 6 TYPE FLOAT32 DIM 4 DISTANCE_METRIC REDIS", "Bad arguments for vector similarity HNSW index metric"},
+		{"v VECTOR HNSW 8 TYPE FLOAT32 DIM 4 DISTANCE_METRIC IP M str", "Bad arguments for vector similarity HNSW index m"},
+		{"v VECTOR HNSW 8 TYPE FLOAT32 DIM 4 DISTANCE_METRIC IP EF_CONSTRUCTION -1", "Bad arguments for vector similarity HNSW index efConstruction"},
+		{"v VECTOR HNSW 8 TYPE FLOAT32 DIM 4 DISTANCE_METRIC IP EF_RUNTIME x", "Bad arguments for vector similarity HNSW index efRuntime"},
+		{"v VECTOR HNSW 8 TYPE FLOAT32 DIM 4 DISTANCE_METRIC IP EPSILON 0", "Bad arguments for vector similarity HNSW index epsilon"},
+		{"v VECTOR FLAT 8 TYPE FLOAT32 DIM 4 DISTANCE_METRIC IP BLOCK_SIZE x", "Bad arguments for vector similarity FLAT index blocksize"},
+		{"v VECTOR FLAT 8 TYPE FLOAT32 DIM 4 DISTANCE_METRIC IP INITIAL_CAP x", "Bad arguments for vector similarity FLAT index initial cap"},
+		{"v VECTOR FLAT 4 DIM 4 DISTANCE_METRIC IP", "Missing mandatory parameter: cannot create FLAT index without specifying TYPE argument"},
+		{"v VECTOR HNSW 4 TYPE FLOAT32 DISTANCE_METRIC IP", "Missing mandatory parameter: cannot create HNSW index without specifying DIM argument"},
+		{"v VECTOR HNSW 4 TYPE FLOAT32 DIM 4", "Missing mandatory parameter: cannot create HNSW index without specifying DISTANCE_METRIC argument"},
+		{"v VECTOR FLAT 6 TYPE FLOAT32 DIM 4 DISTANCE_METRIC IP SORTABLE", "Field `v`: option SORTABLE does not apply to VECTOR fields"},
+	} {
+		_, err := ParseCreate("i", strings.Fields("SCHEMA "+c.args))
+		require.EqualError(t, err, c.err, c.args)
+	}
 }

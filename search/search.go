@@ -33,6 +33,11 @@ type Request struct {
 	Slop        *int
 	InOrder     bool
 	Language    string
+
+	// ranges are the query's VECTOR_RANGE clauses resolved, and rangeYield the one whose
+	// distance the reply reports (its $YIELD_DISTANCE_AS), set by Search.
+	ranges     map[*query.VectorRange]*vecQuery
+	rangeYield *vecQuery
 }
 
 // NumericFilter is a FILTER clause.
@@ -74,6 +79,9 @@ type Hit struct {
 	// ordered by key, and heads decide most of those comparisons without reading the key.
 	head uint64
 	doc  uint32 // the document's id in the part that found it
+	// Dist is the document's distance to a vector clause's vector, when HasDist.
+	Dist    float64
+	HasDist bool
 }
 
 // fill sets a hit's key and id from document id.
@@ -106,6 +114,9 @@ func keyLess(a, b *Hit) bool {
 type Result struct {
 	Total int64
 	Hits  []Hit
+	// Yield names the field the hits' distances are reported under (a KNN clause's AS, or
+	// __<field>_score); "" when the query has no vector clause.
+	Yield string
 }
 
 // partStats are what one part contributes to the scoring statistics.
@@ -146,7 +157,22 @@ func (r *Registry) Search(tx *engine.Tx, idx *Index, req *Request) (*Result, err
 		return nil, err
 	}
 	ast = applySlop(ast, req)
-	if req.SortBy != "" && idx.Def.Field(req.SortBy) == nil {
+	var vq *vecQuery
+	if knn, ok := ast.(*query.KNN); ok {
+		if vq, err = resolveKNN(idx.Def, knn, req.Params); err != nil {
+			return nil, err
+		}
+	}
+	if err := resolveRanges(idx.Def, ast, req); err != nil {
+		return nil, err
+	}
+	yieldName := ""
+	if vq != nil {
+		yieldName = vq.yield
+	} else if req.rangeYield != nil {
+		yieldName = req.rangeYield.yield
+	}
+	if req.SortBy != "" && idx.Def.Field(req.SortBy) == nil && req.SortBy != yieldName {
 		return nil, QueryError("Property `" + req.SortBy + "` not loaded nor in schema")
 	}
 
@@ -161,7 +187,7 @@ func (r *Registry) Search(tx *engine.Tx, idx *Index, req *Request) (*Result, err
 	for i, p := range idx.parts {
 		go func() {
 			defer done.Done()
-			results[i] = searchPart(tx.ShardView(0, i), p, req, ast, &stats[i], &matched, ready, &global)
+			results[i] = searchPart(tx.ShardView(0, i), p, req, ast, vq, &stats[i], &matched, ready, &global)
 		}()
 	}
 	matched.Wait()
@@ -178,6 +204,18 @@ func (r *Registry) Search(tx *engine.Tx, idx *Index, req *Request) (*Result, err
 		res.Total += pr.total
 		all = append(all, pr.hits...)
 	}
+	if req.rangeYield != nil {
+		res.Yield = req.rangeYield.yield
+	}
+	if vq != nil {
+		// The k nearest over all parts; the count is theirs.
+		all = mergeKNN(all, ast.(*query.KNN).K, req, vq.yield)
+		res.Total, res.Yield = int64(len(all)), vq.yield
+		if req.SortBy == "" || req.SortBy == vq.yield {
+			res.Hits = page(all, req)
+			return res, nil
+		}
+	}
 	less := hitLess(req)
 	slices.SortFunc(all, func(a, b Hit) int {
 		if less(a, b) {
@@ -188,11 +226,17 @@ func (r *Registry) Search(tx *engine.Tx, idx *Index, req *Request) (*Result, err
 		}
 		return 0
 	})
-	if req.Offset < len(all) {
-		all = all[req.Offset:]
-		res.Hits = all[:min(req.Limit, len(all))]
-	}
+	res.Hits = page(all, req)
 	return res, nil
+}
+
+// page is the LIMIT offset num of the ordered hits.
+func page(all []Hit, req *Request) []Hit {
+	if req.Offset >= len(all) {
+		return nil
+	}
+	all = all[req.Offset:]
+	return all[:min(req.Limit, len(all))]
 }
 
 // scoring is the index-wide statistics a score needs.
@@ -226,8 +270,21 @@ func sumStats(stats []partStats) scoring {
 // searchPart matches req on one part, reports its statistics, waits for the index-wide
 // ones, then scores and keeps its best Offset+Limit hits. v is database 0 of the part's
 // shard, whose lock the caller holds throughout.
-func searchPart(v engine.View, p *part, req *Request, ast query.Node, st *partStats,
+func searchPart(v engine.View, p *part, req *Request, ast query.Node, vq *vecQuery, st *partStats,
 	matched *sync.WaitGroup, ready <-chan struct{}, global *scoring) partResult {
+	r := matchPart(v, p, req, ast, vq, st, matched, ready, global)
+	if r.err == nil && req.rangeYield != nil && req.SortBy != req.rangeYield.yield {
+		p.addDistances(r.hits, req)
+	}
+	return r
+}
+
+// matchPart is searchPart before the yielded distances are added.
+func matchPart(v engine.View, p *part, req *Request, ast query.Node, vq *vecQuery, st *partStats,
+	matched *sync.WaitGroup, ready <-chan struct{}, global *scoring) partResult {
+	if vq != nil {
+		return knnPart(v, p, newEvaluator(v, p, req), req, ast.(*query.KNN), vq, st, matched, ready)
+	}
 	if r, ok := rangeSorted(p, req, ast, st, matched, ready); ok {
 		return r
 	}
@@ -246,10 +303,15 @@ func searchPart(v engine.View, p *part, req *Request, ast query.Node, st *partSt
 		return res
 	}
 	var sortField *Field
-	if req.SortBy != "" {
+	byDist := req.rangeYield != nil && req.SortBy == req.rangeYield.yield
+	if req.SortBy != "" && !byDist {
 		sortField = p.def.Field(req.SortBy)
 	}
 	sc := newScorer(req, global, e.leaves)
+	if byDist {
+		res.hits = p.nearestFirst(m, req, want)
+		return res
+	}
 	top := newTopN(want, hitLess(req))
 	if sortField != nil && p.walkNumeric(m, ast, req, sortField, want, top) {
 		res.hits = top.sorted()

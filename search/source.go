@@ -8,6 +8,7 @@ import (
 
 	"darner/engine"
 	"darner/jsonpath"
+	"darner/vectors"
 )
 
 // source reads field values out of one stored document.
@@ -16,6 +17,10 @@ type source interface {
 	// lacks the field. A JSON array yields one value per element. err marks a value that
 	// no field type can index (a JSON object where a scalar belongs).
 	values(f *Field) []string
+	// vectors decodes a VECTOR field's vectors into dst: a hash field's blob, or each JSON
+	// array of numbers the path matches. ok is false when a value is not a vector of the
+	// field's dimension (the document then fails); none found is (nil, true).
+	vectors(f *Field, dst [][]float32) (vs [][]float32, ok bool)
 }
 
 // source returns a reader of o's fields when o is of the index's document type, else nil.
@@ -53,7 +58,59 @@ func (s *hashSource) values(f *Field) []string {
 	return s.buf[:]
 }
 
+func (s *hashSource) vectors(f *Field, dst [][]float32) ([][]float32, bool) {
+	b, ok := s.h.Get(f.Path)
+	if !ok {
+		return dst[:0], true
+	}
+	dst = growVecs(dst, 1)
+	v, err := vectors.Decode(f.Vector.Type, b, f.Vector.Dim, dst[0])
+	dst[0] = v
+	return dst, err == nil
+}
+
+// growVecs returns dst with n vectors, reusing the buffers it had.
+func growVecs(dst [][]float32, n int) [][]float32 {
+	for len(dst) < n {
+		dst = append(dst[:cap(dst)], nil)
+	}
+	return dst[:n]
+}
+
 type jsonSource struct{ root any }
+
+func (s jsonSource) vectors(f *Field, dst [][]float32) ([][]float32, bool) {
+	if f.json == nil || f.json.fn != "" {
+		return dst[:0], true
+	}
+	matches := f.json.path.Get(s.root)
+	dst = dst[:0]
+	var nums []float64
+	for _, m := range matches {
+		arr, ok := m.(*jsonpath.Array)
+		if !ok {
+			if m == nil {
+				continue
+			}
+			return dst, false
+		}
+		nums = nums[:0]
+		for i := range arr.Len() {
+			x, ok := jsonNumber(arr.At(i))
+			if !ok {
+				return dst, false
+			}
+			nums = append(nums, x)
+		}
+		dst = growVecs(dst, len(dst)+1)
+		v, err := vectors.FromFloat64s(f.Vector.Type, nums, f.Vector.Dim, dst[len(dst)-1])
+		dst[len(dst)-1] = v
+		if err != nil {
+			return dst, false
+		}
+	}
+	return dst, true
+}
 
 // unindexable stands for a JSON value no field can index; analyseField fails the document.
 const unindexable = "\x00unindexable"

@@ -42,9 +42,8 @@ func cmdFTInfo(c *Ctx) {
 	kvInt(w, "max_doc_id", st.MaxDocID)
 	kvInt(w, "num_terms", st.Terms)
 	kvInt(w, "num_records", st.Records)
-	for _, k := range []string{"inverted_sz_mb", "vector_index_sz_mb"} {
-		kvDouble(w, k, 0)
-	}
+	kvDouble(w, "inverted_sz_mb", 0)
+	kvDouble(w, "vector_index_sz_mb", float64(st.VectorBytes)/(1<<20))
 	kvInt(w, "total_inverted_index_blocks", 0)
 	for _, k := range []string{"offset_vectors_sz_mb", "doc_table_size_mb", "sortable_values_size_mb",
 		"key_table_size_mb", "tag_overhead_sz_mb", "text_overhead_sz_mb", "total_index_memory_sz_mb",
@@ -168,8 +167,13 @@ func writeIndexDefinition(w *Writer, def *search.Def) {
 func writeAttribute(w *Writer, f *search.Field) {
 	flags := f.Flags()
 	pairs := 3
-	if f.Type == search.Text || f.Type == search.Tag {
+	switch {
+	case f.Type == search.Text || f.Type == search.Tag:
 		pairs++
+	case f.Type == search.Vector && f.Vector.Algorithm == "HNSW":
+		pairs += 6
+	case f.Type == search.Vector:
+		pairs += 4
 	}
 	if w.RESP3() {
 		w.Map(pairs + 1)
@@ -188,6 +192,19 @@ func writeAttribute(w *Writer, f *search.Field) {
 	case search.Tag:
 		w.BulkString("SEPARATOR")
 		w.BulkString(string(f.Separator))
+	case search.Vector:
+		v := f.Vector
+		w.BulkString("algorithm")
+		w.BulkString(v.Algorithm)
+		w.BulkString("data_type")
+		w.BulkString(v.Type.String())
+		kvInt(w, "dim", int64(v.Dim))
+		w.BulkString("distance_metric")
+		w.BulkString(v.Metric.String())
+		if v.Algorithm == "HNSW" {
+			kvInt(w, "M", int64(v.M))
+			kvInt(w, "ef_construction", int64(v.EFConstruction))
+		}
 	}
 	if w.RESP3() {
 		w.BulkString("flags")

@@ -46,7 +46,7 @@ func writeSearchReply(c *Ctx, idx *search.Index, sa *search.SearchArgs, res *sea
 			}
 			if withFields {
 				w.BulkString("extra_attributes")
-				fields := loadFields(c, idx, sa, h.Key)
+				fields := loadFields(c, idx, sa, h, res.Yield)
 				w.Map(len(fields) / 2)
 				for _, f := range fields {
 					w.BulkString(f)
@@ -82,7 +82,7 @@ func writeSearchReply(c *Ctx, idx *search.Index, sa *search.SearchArgs, res *sea
 			writeSortKey(w, h.Sort)
 		}
 		if withFields {
-			fields := loadFields(c, idx, sa, h.Key)
+			fields := loadFields(c, idx, sa, h, res.Yield)
 			w.Array(len(fields))
 			for _, f := range fields {
 				w.BulkString(f)
@@ -105,9 +105,11 @@ func writeSortKey(w *Writer, v search.SortValue) {
 }
 
 // loadFields reads what the reply shows of a document, as name, value pairs: the RETURN
-// list, or the whole document (a hash's fields; a JSON document as its "$"). The SORTBY
-// field comes first, as RediSearch lists it.
-func loadFields(c *Ctx, idx *search.Index, sa *search.SearchArgs, key string) []string {
+// list, or the whole document (a hash's fields; a JSON document as its "$") after the
+// hit's distance to a KNN vector (under yield). The SORTBY field comes first, as RediSearch
+// lists it.
+func loadFields(c *Ctx, idx *search.Index, sa *search.SearchArgs, h search.Hit, yield string) []string {
+	key := h.Key
 	o := c.tx.View(0, []byte(key)).Get(key)
 	if o == nil {
 		return nil
@@ -115,6 +117,9 @@ func loadFields(c *Ctx, idx *search.Index, sa *search.SearchArgs, key string) []
 	def := idx.Def
 	var out []string
 	if sa.Returns == nil {
+		if h.HasDist {
+			out = append(out, yield, search.DistanceValue(h.Dist))
+		}
 		switch v := o.Value.(type) {
 		case *engine.Hash:
 			v.Range(func(f string, val []byte) bool {
@@ -130,6 +135,10 @@ func loadFields(c *Ctx, idx *search.Index, sa *search.SearchArgs, key string) []
 		}
 	} else {
 		for _, rf := range sa.Returns {
+			if h.HasDist && rf.ID == yield {
+				out = append(out, rf.As, search.DistanceValue(h.Dist))
+				continue
+			}
 			if val, ok := returnValue(def, o, rf.ID, sa.Dialect); ok {
 				out = append(out, rf.As, val)
 			}

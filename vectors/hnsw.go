@@ -492,3 +492,26 @@ func (m *minHeap) pop() Result {
 	}
 	return top
 }
+
+// Range returns every id accept takes (nil: all) with a vector within radius of q, nearest
+// first. It visits every node: exact, where a walk of the graph would only approximate.
+func (h *HNSW) Range(q []float32, radius float32, accept func(id uint32) bool) []Result {
+	q = prepared(h.metric, q)
+	best := map[uint32]float32{}
+	for s, id := range h.owner {
+		if h.dead[s] || (accept != nil && !accept(id)) {
+			continue
+		}
+		if d := h.dist(q, int32(s)); d <= radius {
+			if b, ok := best[id]; !ok || d < b {
+				best[id] = d
+			}
+		}
+	}
+	out := make([]Result, 0, len(best))
+	for id, d := range best {
+		out = append(out, Result{id, d})
+	}
+	slices.SortFunc(out, compareResults)
+	return out
+}

@@ -1,10 +1,11 @@
 """redis-py (Debian's python3-redis 4.3) against darner: search and JSON through the
 client's own API. Run by TestRedisPy with the server's port; exits non-zero on a mismatch."""
+import struct
 import sys
 import time
 
 import redis
-from redis.commands.search.field import NumericField, TagField, TextField
+from redis.commands.search.field import NumericField, TagField, TextField, VectorField
 from redis.commands.search.indexDefinition import IndexDefinition, IndexType
 from redis.commands.search.query import Query
 
@@ -80,4 +81,33 @@ assert out[1][0] == 3, out
 
 jft.dropindex(delete_documents=True)
 assert r.exists("doc:1") == 0
+
+# Vectors, in the forms redisvl and LangChain send.
+vft = r.ft("vecs")
+vft.create_index(
+    [TagField("tag"), VectorField("v", "HNSW", {"TYPE": "FLOAT32", "DIM": 2, "DISTANCE_METRIC": "COSINE",
+                                                 "M": 16, "EF_CONSTRUCTION": 200, "EF_RUNTIME": 10, "EPSILON": 0.01})],
+    definition=IndexDefinition(prefix=["v:"]),
+)
+for i, (x, y, tag) in enumerate([(1, 0, "a"), (0.9, 0.1, "b"), (0, 1, "a"), (-1, 0, "b")]):
+    r.hset("v:%d" % i, mapping={"tag": tag, "v": struct.pack("<2f", x, y)})
+blob = struct.pack("<2f", 1, 0.05)
+# redisvl: a filtered KNN with EF_RUNTIME, returning the distance, sorted by it.
+res = vft.search(Query("(@tag:{a})=>[KNN 2 @v $vector EF_RUNTIME $EF AS vector_distance]")
+                 .return_fields("tag", "vector_distance").sort_by("vector_distance").dialect(2).paging(0, 2),
+                 query_params={"vector": blob, "EF": 20})
+assert res.total == 2 and [d.id for d in res.docs] == ["v:0", "v:2"], res
+assert float(res.docs[0].vector_distance) < 0.01 and abs(float(res.docs[1].vector_distance) - 0.95) < 0.01, res
+# LangChain: spaces around =>, AS vector_score.
+res = vft.search(Query("* => [KNN 3 @v $vector AS vector_score]").sort_by("vector_score")
+                 .return_fields("vector_score").dialect(2), query_params={"vector": blob})
+assert [d.id for d in res.docs] == ["v:0", "v:1", "v:2"], res
+# redisvl's range form.
+res = vft.search(Query("@v:[VECTOR_RANGE $distance_threshold $vector]=>{$YIELD_DISTANCE_AS: vector_distance}")
+                 .sort_by("vector_distance").return_fields("vector_distance").dialect(2),
+                 query_params={"vector": blob, "distance_threshold": 0.1})
+assert [d.id for d in res.docs] == ["v:0", "v:1"], res
+info = vft.info()
+attr = info["attributes"][1]
+assert attr[attr.index("algorithm") + 1] == "HNSW" and attr[attr.index("dim") + 1] == 2, attr
 print("ok")
