@@ -36,6 +36,9 @@ func resolveKNN(def *Def, n *query.KNN, params map[string]string) (*vecQuery, er
 	}
 	vq.yield = n.Alias
 	if vq.yield == "" {
+		vq.yield = n.Attrs.YieldDistanceAs // `=>[KNN …]=>{$YIELD_DISTANCE_AS: d}`
+	}
+	if vq.yield == "" {
 		vq.yield = "__" + n.Field + "_score"
 	}
 	if def.Field(vq.yield) != nil {
@@ -90,8 +93,11 @@ func knnPart(v engine.View, p *part, e *evaluator, req *Request, n *query.KNN, v
 	}
 	vi := p.vecs[vq.field.slot]
 	ef := vq.field.Vector.EFRuntime
-	if n.EFRuntime != nil {
+	switch {
+	case n.EFRuntime != nil:
 		ef = *n.EFRuntime
+	case n.Attrs.EFRuntime != nil:
+		ef = *n.Attrs.EFRuntime
 	}
 	var found []vectors.Result
 	switch {

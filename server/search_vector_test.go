@@ -201,8 +201,20 @@ func TestSearchVectorBlog(t *testing.T) {
 				assert.Equal(t, want, got, "%s %s", c.index, tc.query)
 			}
 		}
+		// K and EF_RUNTIME as parameters, the alias as an attribute.
+		v, err := rdb.Do(ctx, "FT.SEARCH", "hv", "*=>[KNN $k @v $vec EF_RUNTIME $ef]=>{$YIELD_DISTANCE_AS: near}",
+			"PARAMS", "6", "k", "2", "ef", "40", "vec", f32Blob(posts[9].vec), "SORTBY", "near", "RETURN", "1", "near",
+			"DIALECT", "2").Result()
+		require.NoError(t, err)
+		if proto == 2 {
+			arr := v.([]any)
+			require.Len(t, arr, 5)
+			assert.Equal(t, []any{int64(2), "post:9"}, arr[:2])
+			assert.Equal(t, "near", arr[2].([]any)[0])
+			assert.Equal(t, bruteForce(posts, posts[9].vec, nil)[1], arr[3])
+		}
 		// Without AS, the distance is __v_score, listed before the document's fields.
-		v, err := rdb.Do(ctx, "FT.SEARCH", "hv", "*=>[KNN 1 @v $vec]", "PARAMS", "2", "vec", f32Blob(posts[4].vec),
+		v, err = rdb.Do(ctx, "FT.SEARCH", "hv", "*=>[KNN 1 @v $vec]", "PARAMS", "2", "vec", f32Blob(posts[4].vec),
 			"RETURN", "1", "__v_score", "DIALECT", "2").Result()
 		require.NoError(t, err)
 		if proto == 2 {

@@ -116,3 +116,25 @@ func TestHalfConversions(t *testing.T) {
 		require.Equal(t, want, got, "x = %v", x)
 	}
 }
+
+// FuzzDecode: any blob, of any type and dimension, decodes to exactly dim finite numbers or
+// is refused; nothing panics.
+func FuzzDecode(f *testing.F) {
+	f.Add(uint8(0), []byte{0, 0, 128, 63}, 1)
+	f.Add(uint8(2), []byte{0, 60, 0, 124}, 2)
+	f.Add(uint8(3), []byte{0x80, 0x3f}, 1)
+	f.Add(uint8(1), make([]byte, 16), 2)
+	f.Fuzz(func(t *testing.T, ty uint8, blob []byte, dim int) {
+		if dim < 0 || dim > 1<<16 {
+			return
+		}
+		v, err := Decode(Type(ty%4), blob, dim, nil)
+		if err != nil {
+			return
+		}
+		require.Len(t, v, dim)
+		for _, x := range v {
+			require.False(t, math.IsNaN(float64(x)) || math.IsInf(float64(x), 0))
+		}
+	})
+}

@@ -1,0 +1,63 @@
+package search
+
+import (
+	"encoding/binary"
+	"math"
+	"strconv"
+	"strings"
+	"testing"
+
+	"darner/engine"
+)
+
+// FuzzVectorQuery runs fuzzed KNN and VECTOR_RANGE queries, with fuzzed blobs and K, over a
+// small index of both algorithms: each answers or errs, and nothing panics.
+func FuzzVectorQuery(f *testing.F) {
+	store := engine.New(engine.Options{Shards: 2})
+	r := NewRegistry(store)
+	defer r.Close()
+	def, err := ParseCreate("i", strings.Fields("PREFIX 1 d: SCHEMA t TAG n NUMERIC "+
+		"h VECTOR HNSW 6 TYPE FLOAT32 DIM 3 DISTANCE_METRIC COSINE f VECTOR FLAT 6 TYPE FLOAT16 DIM 3 DISTANCE_METRIC L2"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	def.SkipScan = true
+	if err := r.Create(def); err != nil {
+		f.Fatal(err)
+	}
+	idx := r.Get("i")
+	tx := store.BeginAll(true)
+	for i := range 50 {
+		h := engine.NewHash()
+		var b32, b16 []byte
+		for j := range 3 {
+			x := float32(i*3+j) / 7
+			b32 = binary.LittleEndian.AppendUint32(b32, math.Float32bits(x))
+			b16 = binary.LittleEndian.AppendUint16(b16, uint16(0x3c00+i+j))
+		}
+		h.Set("h", b32)
+		h.Set("f", b16)
+		h.Set("t", []byte([]string{"a", "b"}[i%2]))
+		h.Set("n", []byte(strconv.Itoa(i)))
+		key := "d:" + strconv.Itoa(i)
+		tx.View(0, []byte(key)).Set(key, h, false)
+	}
+	tx.End()
+	for _, q := range []string{"*=>[KNN 3 @h $b]", "(@t:{a})=>[KNN $k @f $b AS d]", "@h:[VECTOR_RANGE 0.5 $b]=>{$YIELD_DISTANCE_AS: d}",
+		"@n:[1 9] @f:[VECTOR_RANGE 100 $b]", "*=>[KNN 2 @h $b EF_RUNTIME 4]=>{$YIELD_DISTANCE_AS: x}"} {
+		f.Add(q, []byte("\x00\x00\x80\x3f\x00\x00\x00\x40\x00\x00\x40\x40"), "3", "d")
+	}
+	f.Fuzz(func(t *testing.T, q string, blob []byte, k, sortBy string) {
+		req := &Request{Query: q, Dialect: 2, Limit: 10, SortBy: sortBy,
+			Params: map[string]string{"b": string(blob), "k": k}}
+		rtx := store.BeginAll(false)
+		defer rtx.End()
+		res, err := r.Search(&rtx, idx, req)
+		if err != nil {
+			return
+		}
+		if len(res.Hits) > 10 || res.Total < int64(len(res.Hits)) {
+			t.Fatalf("%q: %d hits of %d", q, len(res.Hits), res.Total)
+		}
+	})
+}
