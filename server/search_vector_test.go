@@ -302,3 +302,38 @@ func TestSearchVectorErrorsAndShards(t *testing.T) {
 	assert.Equal(t, answers[0], answers[1], "1 and 4 shards answer alike")
 	assert.Equal(t, "d:24", answers[0][1], "(3, 3) is nearest (3.2, 2.9) among tag p")
 }
+
+// A JSON path matching several arrays makes a document of several vectors, at the distance
+// of its nearest one.
+func TestSearchVectorMultiJSON(t *testing.T) {
+	ctx := context.Background()
+	s := servertest.Start(t, servertest.Options{})
+	for _, proto := range servertest.Protocols {
+		rdb := s.Client(t, proto)
+		require.NoError(t, rdb.FlushAll(ctx).Err())
+		for _, alg := range []string{"FLAT", "HNSW"} {
+			name := "m" + alg
+			require.NoError(t, rdb.Do(ctx, "FT.CREATE", name, "ON", "JSON", "PREFIX", "1", "doc:", "SCHEMA",
+				"$.chunks[*].vec", "AS", "vec", "VECTOR", alg, "6", "TYPE", "FLOAT32", "DIM", "2", "DISTANCE_METRIC", "L2").Err())
+		}
+		require.NoError(t, rdb.Do(ctx, "JSON.SET", "doc:1", "$", `{"chunks":[{"vec":[10,10]},{"vec":[0,1]}]}`).Err())
+		require.NoError(t, rdb.Do(ctx, "JSON.SET", "doc:2", "$", `{"chunks":[{"vec":[0,3]}]}`).Err())
+		require.NoError(t, rdb.Do(ctx, "JSON.SET", "doc:3", "$", `{"chunks":[{"vec":[5,5]},{"vec":[6,6]}]}`).Err())
+		for _, alg := range []string{"FLAT", "HNSW"} {
+			v, err := rdb.Do(ctx, "FT.SEARCH", "m"+alg, "*=>[KNN 3 @vec $q AS d]", "PARAMS", "2", "q", f32Blob([]float64{0, 0}),
+				"SORTBY", "d", "RETURN", "1", "d", "DIALECT", "2").Result()
+			require.NoError(t, err)
+			want2 := []any{int64(3), "doc:1", []any{"d", "1"}, "doc:2", []any{"d", "9"}, "doc:3", []any{"d", "50"}}
+			if proto == 2 {
+				assert.Equal(t, want2, v, alg)
+			} else {
+				var got []any
+				for _, r := range v.(map[any]any)["results"].([]any) {
+					m := r.(map[any]any)
+					got = append(got, m["id"], m["extra_attributes"].(map[any]any)["d"])
+				}
+				assert.Equal(t, []any{"doc:1", "1", "doc:2", "9", "doc:3", "50"}, got, alg)
+			}
+		}
+	}
+}

@@ -1,0 +1,17 @@
+package vectors
+
+import "golang.org/x/sys/cpu"
+
+// useAVX2 is whether this CPU runs the assembly kernel (vek's own condition for its kernels).
+var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+//go:noescape
+func l2sqAVX2(a, b []float32) float32
+
+// l2sq is the squared Euclidean distance of two vectors of equal length.
+func l2sq(a, b []float32) float32 {
+	if useAVX2 && len(a) > 0 {
+		return l2sqAVX2(a, b[:len(a)])
+	}
+	return l2sqGo(a, b)
+}
