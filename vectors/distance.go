@@ -41,14 +41,10 @@ func (m Metric) Prepare(v []float32) {
 	}
 }
 
-// Distance compares two prepared vectors of equal length.
-func (m Metric) Distance(a, b []float32) float32 { return m.distance(a, b, nil) }
-
-// distance is Distance. L2 is the sum of squared differences computed as such, by our own
-// kernel (l2sq): vek's Distance takes a square root that is not exact, and squaring it back
-// made 1 come out as 0.99999988. buf is unused; kept so that callers need not change if a
-// kernel needs scratch again.
-func (m Metric) distance(a, b, _ []float32) float32 {
+// Distance compares two prepared vectors of equal length. L2 is the sum of squared
+// differences computed as such, by our own kernel (l2sq): vek's Distance takes a square root
+// that is not exact, and squaring it back made 1 come out as 0.99999988.
+func (m Metric) Distance(a, b []float32) float32 {
 	if m == L2 {
 		return l2sq(a, b)
 	}

@@ -114,14 +114,13 @@ func (f *Flat) Search(q []float32, k int, accept func(id uint32) bool) []Result 
 		return nil
 	}
 	q = prepared(f.metric, q)
-	buf := make([]float32, f.dim)
 	top := &topK{k: k}
 	if len(f.more) == 0 {
 		for s, id := range f.owner {
 			if accept != nil && !accept(id) {
 				continue
 			}
-			d := f.metric.distance(q, f.data[s*f.dim:(s+1)*f.dim], buf)
+			d := f.metric.Distance(q, f.data[s*f.dim:(s+1)*f.dim])
 			if !top.full() || d <= top.h[0].Dist {
 				top.offer(Result{id, d})
 			}
@@ -150,14 +149,13 @@ func (f *Flat) Range(q []float32, radius float32, accept func(id uint32) bool) [
 
 // nearestByID is each accepted id's distance to q: that of its nearest vector.
 func (f *Flat) nearestByID(q []float32, accept func(id uint32) bool) []Result {
-	buf := make([]float32, f.dim)
 	var out []Result
 	var at map[uint32]int // for ids of several vectors: their place in out
 	for s, id := range f.owner {
 		if accept != nil && !accept(id) {
 			continue
 		}
-		d := f.metric.distance(q, f.data[s*f.dim:(s+1)*f.dim], buf)
+		d := f.metric.Distance(q, f.data[s*f.dim:(s+1)*f.dim])
 		if _, multi := f.more[id]; !multi {
 			out = append(out, Result{id, d})
 			continue
@@ -181,11 +179,10 @@ func (f *Flat) Distance(id uint32, q []float32) (d float32, ok bool) {
 		return 0, false
 	}
 	q = prepared(f.metric, q)
-	buf := make([]float32, f.dim)
 	s := int(f.first[id])
-	d = f.metric.distance(q, f.data[s*f.dim:(s+1)*f.dim], buf)
+	d = f.metric.Distance(q, f.data[s*f.dim:(s+1)*f.dim])
 	for _, s := range f.more[id] {
-		d = min(d, f.metric.distance(q, f.data[int(s)*f.dim:int(s+1)*f.dim], buf))
+		d = min(d, f.metric.Distance(q, f.data[int(s)*f.dim:int(s+1)*f.dim]))
 	}
 	return d, true
 }

@@ -37,7 +37,6 @@ type HNSW struct {
 	more  map[uint32][]int32 // id → its other nodes, for ids of several vectors
 
 	rng     *rand.Rand
-	buf     []float32 // distance scratch for changes (which have the index to themselves)
 	visited sync.Pool // *visitSet, one per search running
 }
 
@@ -60,7 +59,7 @@ func NewHNSW(dim int, metric Metric, o HNSWOptions) *HNSW {
 		dim: dim, m: o.M, m0: 2 * o.M, efConstruction: max(o.EFConstruction, o.M),
 		ml: 1 / math.Log(float64(o.M)), metric: metric, entry: -1,
 		first: map[uint32]int32{}, more: map[uint32][]int32{},
-		rng: rand.New(rand.NewPCG(o.Seed, 0x5eed)), buf: make([]float32, dim),
+		rng: rand.New(rand.NewPCG(o.Seed, 0x5eed)),
 	}
 }
 
@@ -88,9 +87,7 @@ func (h *HNSW) MemoryBytes() int {
 
 func (h *HNSW) vec(s int32) []float32 { return h.data[int(s)*h.dim : int(s+1)*h.dim] }
 
-func (h *HNSW) dist(q []float32, s int32, buf []float32) float32 {
-	return h.metric.distance(q, h.vec(s), buf)
-}
+func (h *HNSW) dist(q []float32, s int32) float32 { return h.metric.Distance(q, h.vec(s)) }
 
 // neighbours are node s's links on level l; none when s does not reach l (a link to a
 // tombstone whose slot a lower node has taken since).
@@ -144,9 +141,9 @@ func (h *HNSW) Add(id uint32, v []float32) {
 	}
 	q := h.vec(s)
 	ep := h.entry
-	epDist := h.dist(q, ep, h.buf)
+	epDist := h.dist(q, ep)
 	for l := h.top; l > lvl; l-- {
-		ep, epDist = h.greedy(q, ep, epDist, l, h.buf)
+		ep, epDist = h.greedy(q, ep, epDist, l)
 	}
 	vs := h.getVisited()
 	defer h.visited.Put(vs)
@@ -220,7 +217,7 @@ func (h *HNSW) link(n, s int32, l int) {
 	q := h.vec(n)
 	cands := make([]Result, 0, len(ns)+1)
 	for _, x := range append(slices.Clone(ns), s) {
-		cands = append(cands, Result{uint32(x), h.dist(q, x, h.buf)})
+		cands = append(cands, Result{uint32(x), h.dist(q, x)})
 	}
 	slices.SortFunc(cands, compareResults)
 	h.setNeighbours(n, l, h.selectNeighbours(cands, h.maxLinks(l), n))
@@ -243,7 +240,7 @@ func (h *HNSW) selectNeighbours(cands []Result, max int, self int32) []int32 {
 		}
 		keep := true
 		for _, y := range out {
-			if h.metric.distance(h.vec(x), h.vec(y), h.buf) < c.Dist {
+			if h.metric.Distance(h.vec(x), h.vec(y)) < c.Dist {
 				keep = false
 				break
 			}
@@ -265,14 +262,14 @@ func (h *HNSW) selectNeighbours(cands []Result, max int, self int32) []int32 {
 
 // greedy walks level l from ep to the node nearest q that it can reach by steps that get
 // nearer.
-func (h *HNSW) greedy(q []float32, ep int32, epDist float32, l int, buf []float32) (int32, float32) {
+func (h *HNSW) greedy(q []float32, ep int32, epDist float32, l int) (int32, float32) {
 	for changed := true; changed; {
 		changed = false
 		for _, n := range h.neighbours(ep, l) {
 			if int(h.level[n]) < l {
 				continue // a stale link to a reused slot
 			}
-			if d := h.dist(q, n, buf); d < epDist {
+			if d := h.dist(q, n); d < epDist {
 				ep, epDist, changed = n, d, true
 			}
 		}
@@ -304,7 +301,7 @@ func (h *HNSW) searchLayer(q []float32, eps []Result, ef, l int, vs *visitSet, a
 			if int(h.level[n]) < l || !vs.visit(n) {
 				continue // (a stale link to a reused slot on a level the node lacks)
 			}
-			d := h.dist(q, n, vs.buf)
+			d := h.dist(q, n)
 			if found.full() && d >= found.h[0].Dist {
 				continue
 			}
@@ -357,7 +354,7 @@ func (h *HNSW) repair(n, gone int32, l int) {
 		for _, x := range src {
 			if !seen[x] && !h.dead[x] && int(h.level[x]) >= l {
 				seen[x] = true
-				cands = append(cands, Result{uint32(x), h.dist(q, x, h.buf)})
+				cands = append(cands, Result{uint32(x), h.dist(q, x)})
 			}
 		}
 	}
@@ -376,9 +373,9 @@ func (h *HNSW) Search(q []float32, k, ef int, accept func(id uint32) bool) []Res
 	vs := h.getVisited()
 	defer h.visited.Put(vs)
 	ep := h.entry
-	epDist := h.dist(q, ep, vs.buf)
+	epDist := h.dist(q, ep)
 	for l := h.top; l > 0; l-- {
-		ep, epDist = h.greedy(q, ep, epDist, l, vs.buf)
+		ep, epDist = h.greedy(q, ep, epDist, l)
 	}
 	ok := func(s int32) bool { return !h.dead[s] && (accept == nil || accept(h.owner[s])) }
 	for ef = max(ef, k); ; ef *= 2 {
@@ -417,27 +414,24 @@ func (h *HNSW) Distance(id uint32, q []float32) (float32, bool) {
 		return 0, false
 	}
 	q = prepared(h.metric, q)
-	buf := make([]float32, h.dim)
-	d := h.dist(q, f, buf)
+	d := h.dist(q, f)
 	for _, s := range h.more[id] {
-		d = min(d, h.dist(q, s, buf))
+		d = min(d, h.dist(q, s))
 	}
 	return d, true
 }
 
-// visitSet marks the nodes a search has met, cleared in O(1) by a new generation; it
-// carries the search's distance scratch too.
+// visitSet marks the nodes a search has met, cleared in O(1) by a new generation.
 type visitSet struct {
 	gen  uint32
 	mark []uint32
-	buf  []float32
 }
 
 func (h *HNSW) getVisited() *visitSet {
 	if v, ok := h.visited.Get().(*visitSet); ok {
 		return v
 	}
-	return &visitSet{buf: make([]float32, h.dim)}
+	return &visitSet{}
 }
 
 func (v *visitSet) reset(n int) {
@@ -503,13 +497,12 @@ func (m *minHeap) pop() Result {
 // first. It visits every node: exact, where a walk of the graph would only approximate.
 func (h *HNSW) Range(q []float32, radius float32, accept func(id uint32) bool) []Result {
 	q = prepared(h.metric, q)
-	buf := make([]float32, h.dim)
 	best := map[uint32]float32{}
 	for s, id := range h.owner {
 		if h.dead[s] || (accept != nil && !accept(id)) {
 			continue
 		}
-		if d := h.dist(q, int32(s), buf); d <= radius {
+		if d := h.dist(q, int32(s)); d <= radius {
 			if b, ok := best[id]; !ok || d < b {
 				best[id] = d
 			}
