@@ -2,7 +2,6 @@ package vectors
 
 import (
 	"cmp"
-	"container/heap"
 	"slices"
 )
 
@@ -28,20 +27,11 @@ func compareResults(a, b Result) int {
 	return cmp.Compare(a.ID, b.ID)
 }
 
-// topK keeps the k nearest results offered: a heap whose root is the farthest kept.
+// topK keeps the k nearest results offered: a max-heap whose root is the farthest kept
+// (written out rather than through container/heap, whose interface boxes every push).
 type topK struct {
 	k int
 	h []Result
-}
-
-func (t *topK) Len() int           { return len(t.h) }
-func (t *topK) Less(i, j int) bool { return resultLess(t.h[j], t.h[i]) }
-func (t *topK) Swap(i, j int)      { t.h[i], t.h[j] = t.h[j], t.h[i] }
-func (t *topK) Push(x any)         { t.h = append(t.h, x.(Result)) }
-func (t *topK) Pop() any {
-	x := t.h[len(t.h)-1]
-	t.h = t.h[:len(t.h)-1]
-	return x
 }
 
 // full reports whether k results are kept.
@@ -49,12 +39,35 @@ func (t *topK) full() bool { return len(t.h) >= t.k }
 
 func (t *topK) offer(r Result) {
 	if len(t.h) < t.k {
-		heap.Push(t, r)
+		t.h = append(t.h, r)
+		for i := len(t.h) - 1; i > 0; {
+			p := (i - 1) / 2
+			if !resultLess(t.h[p], t.h[i]) {
+				break
+			}
+			t.h[i], t.h[p] = t.h[p], t.h[i]
+			i = p
+		}
 		return
 	}
-	if resultLess(r, t.h[0]) {
-		t.h[0] = r
-		heap.Fix(t, 0)
+	if !resultLess(r, t.h[0]) {
+		return
+	}
+	t.h[0] = r
+	n := len(t.h)
+	for i := 0; ; {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if c+1 < n && resultLess(t.h[c], t.h[c+1]) {
+			c++
+		}
+		if !resultLess(t.h[i], t.h[c]) {
+			break
+		}
+		t.h[i], t.h[c] = t.h[c], t.h[i]
+		i = c
 	}
 }
 
