@@ -1,0 +1,104 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "vecbench:", err)
+		os.Exit(1)
+	}
+}
+
+func ints(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		v, err := strconv.Atoi(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+const defaultEFs = "10,16,24,32,48,64,96,128,192,256,384,512"
+
+func run(args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("usage: vecbench gen|darner|flat|report ...")
+	}
+	fs := flag.NewFlagSet(args[0], flag.ExitOnError)
+	dir := fs.String("dir", ".", "directory of the .dvec files")
+	switch args[0] {
+	case "gen":
+		n := fs.Int("n", 100000, "base vectors per data set")
+		dims := fs.String("dims", "128,768", "dimensions, one data set each")
+		nq := fs.Int("queries", 1000, "queries per data set")
+		seed := fs.Uint64("seed", 1, "generator seed")
+		var sh shape
+		fs.IntVar(&sh.clusters, "clusters", 100, "Gaussian clusters")
+		fs.IntVar(&sh.rank, "rank", 96, "directions of a cluster's spread")
+		fs.Float64Var(&sh.scale, "scale", 0.2, "spread along a cluster's first direction")
+		fs.Float64Var(&sh.decay, "decay", 0.25, "direction i (from 0) has spread scale/(i+1)^decay")
+		fs.Float64Var(&sh.noise, "noise", 0.2, "isotropic noise's total norm")
+		fs.Parse(args[1:])
+		ds, err := ints(*dims)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(*dir, 0o755); err != nil {
+			return err
+		}
+		for _, d := range ds {
+			t0 := time.Now()
+			if err := generate(*dir, d, *n, *nq, *seed, sh); err != nil {
+				return err
+			}
+			fmt.Fprintf(os.Stderr, "vecbench: generated %d×%d and %d queries with ground truth in %.1f s\n", *n, d, *nq, time.Since(t0).Seconds())
+		}
+		return nil
+	case "darner":
+		dim := fs.Int("dim", 128, "which data set")
+		efs := fs.String("efs", defaultEFs, "ef values of the sweep")
+		threads := fs.String("threads", "1,2", "search goroutine counts (1 must be first: it measures recall)")
+		minTime := fs.Duration("min-time", time.Second, "least time per (ef, threads) point")
+		pb := fs.String("cpuprofile-build", "", "write a CPU profile of the build here")
+		ps := fs.String("cpuprofile-search", "", "write a CPU profile of the search sweep here")
+		seed := fs.Uint64("seed", 1, "HNSW level seed")
+		internals := fs.Bool("internals", false, "also print the level-0 degree and slice capacity slack, read by reflection")
+		fs.Parse(args[1:])
+		e, err := ints(*efs)
+		if err != nil {
+			return err
+		}
+		th, err := ints(*threads)
+		if err != nil {
+			return err
+		}
+		if len(th) == 0 || th[0] != 1 {
+			return fmt.Errorf("-threads must start with 1")
+		}
+		return runDarner(darnerConfig{dir: *dir, dim: *dim, efs: e, threads: th, minTime: *minTime,
+			profBuild: *pb, profSearch: *ps, seed: *seed, internals: *internals})
+	case "flat":
+		dim := fs.Int("dim", 128, "which data set")
+		q := fs.Int("queries", 200, "single queries timed")
+		prof := fs.String("cpuprofile", "", "write a CPU profile of the timed queries here")
+		fs.Parse(args[1:])
+		return runFlat(flatConfig{dir: *dir, dim: *dim, queries: *q, prof: *prof})
+	case "report":
+		fs.Parse(args[1:])
+		return report(os.Stdout, fs.Args())
+	}
+	return fmt.Errorf("unknown subcommand %q", args[0])
+}
