@@ -22,16 +22,19 @@ type HNSW struct {
 	ml             float64 // level multiplier, 1/ln(M)
 	metric         Metric
 
-	data   []float32 // node s's vector is data[s*dim : (s+1)*dim], prepared for the metric
-	owner  []uint32  // by node: the id its vector belongs to
-	level  []uint8   // by node: its top level
-	links0 []int32   // by node: m0 slots of level-0 neighbours (see count0)
-	count0 []uint16  // by node: how many of links0's slots are used
-	upper  [][]int32 // by node: for levels 1..level, a count then m slots each; nil on level 0 only
-	dead   []bool    // by node: a tombstone
-	free   []int32   // tombstones whose slots an insert may take
-	entry  int32     // the node searches start from; -1 when empty
-	top    int       // entry's level
+	// Vectors and level-0 links live in blocks of nodeBlock nodes, allocated whole (but the
+	// first), so that storage grows without copying and without the slack of a doubled
+	// slice.
+	data   [][]float32 // node s's vector, prepared for the metric: see vec
+	owner  []uint32    // by node: the id its vector belongs to
+	level  []uint8     // by node: its top level
+	links0 [][]int32   // node s's m0 slots of level-0 neighbours (see count0 and neighbours)
+	count0 []uint16    // by node: how many of links0's slots are used
+	upper  [][]int32   // by node: for levels 1..level, a count then m slots each; nil on level 0 only
+	dead   []bool      // by node: a tombstone
+	free   []int32     // tombstones whose slots an insert may take
+	entry  int32       // the node searches start from; -1 when empty
+	top    int         // entry's level
 
 	first map[uint32]int32   // id → its first node
 	more  map[uint32][]int32 // id → its other nodes, for ids of several vectors
@@ -77,15 +80,30 @@ func (h *HNSW) Has(id uint32) bool { _, ok := h.first[id]; return ok }
 
 // MemoryBytes is what the index holds: vectors, links and bookkeeping.
 func (h *HNSW) MemoryBytes() int {
-	n := 4*cap(h.data) + 4*cap(h.owner) + cap(h.level) + 4*cap(h.links0) + 2*cap(h.count0) +
+	n := 4*cap(h.owner) + cap(h.level) + 2*cap(h.count0) +
 		24*cap(h.upper) + cap(h.dead) + 4*cap(h.free)
 	for _, u := range h.upper {
 		n += 4 * cap(u)
 	}
+	for b := range h.data {
+		n += 4*cap(h.data[b]) + 4*cap(h.links0[b])
+	}
 	return n + 24*len(h.first) + 40*len(h.more)
 }
 
-func (h *HNSW) vec(s int32) []float32 { return h.data[int(s)*h.dim : int(s+1)*h.dim] }
+// nodeBlock is how many nodes' vectors and level-0 links one allocation holds.
+const nodeBlock = 1024
+
+func (h *HNSW) vec(s int32) []float32 {
+	i := int(s) % nodeBlock * h.dim
+	return h.data[s/nodeBlock][i : i+h.dim]
+}
+
+// slots0 are node s's m0 level-0 link slots.
+func (h *HNSW) slots0(s int32) []int32 {
+	i := int(s) % nodeBlock * h.m0
+	return h.links0[s/nodeBlock][i : i+h.m0]
+}
 
 func (h *HNSW) dist(q []float32, s int32) float32 { return h.metric.Distance(q, h.vec(s)) }
 
@@ -96,7 +114,7 @@ func (h *HNSW) neighbours(s int32, l int) []int32 {
 		return nil
 	}
 	if l == 0 {
-		return h.links0[int(s)*h.m0 : int(s)*h.m0+int(h.count0[s])]
+		return h.slots0(s)[:h.count0[s]]
 	}
 	u := h.upper[s][(l-1)*(h.m+1):]
 	return u[1 : 1+u[0]]
@@ -105,7 +123,7 @@ func (h *HNSW) neighbours(s int32, l int) []int32 {
 // setNeighbours replaces node s's links on level l (at most the level's maximum).
 func (h *HNSW) setNeighbours(s int32, l int, ns []int32) {
 	if l == 0 {
-		copy(h.links0[int(s)*h.m0:], ns)
+		copy(h.slots0(s), ns)
 		h.count0[s] = uint16(len(ns))
 		return
 	}
@@ -175,10 +193,20 @@ func (h *HNSW) newNode(id uint32, lvl int) int32 {
 		}
 	} else {
 		s = int32(len(h.owner))
-		h.data = append(h.data, make([]float32, h.dim)...)
+		b := int(s) / nodeBlock
+		if b == len(h.data) {
+			// The first block grows as small indexes need; the next ones are allocated whole.
+			n := nodeBlock
+			if b == 0 {
+				n = 16
+			}
+			h.data = append(h.data, make([]float32, 0, n*h.dim))
+			h.links0 = append(h.links0, make([]int32, 0, n*h.m0))
+		}
+		h.data[b] = append(h.data[b], make([]float32, h.dim)...)
+		h.links0[b] = append(h.links0[b], make([]int32, h.m0)...)
 		h.owner = append(h.owner, 0)
 		h.level = append(h.level, 0)
-		h.links0 = append(h.links0, make([]int32, h.m0)...)
 		h.count0 = append(h.count0, 0)
 		h.upper = append(h.upper, nil)
 		h.dead = append(h.dead, false)
@@ -225,11 +253,11 @@ func (h *HNSW) link(n, s int32, l int) {
 
 // selectNeighbours picks up to max of cands (nearest first, distances to the node self) by
 // the heuristic: a candidate is kept when it is nearer to the node than to every one kept,
-// so that links reach out in different directions; places left are filled with the nearest
-// of those passed over.
+// so that links reach out in different directions. Places the heuristic leaves are left
+// empty (as hnswlib does): filling them with passed-over candidates gave every node a full
+// list, and every search step more distances to compute for little recall.
 func (h *HNSW) selectNeighbours(cands []Result, max int, self int32) []int32 {
 	out := make([]int32, 0, max)
-	var skipped []int32
 	for _, c := range cands {
 		if len(out) >= max {
 			break
@@ -247,15 +275,7 @@ func (h *HNSW) selectNeighbours(cands []Result, max int, self int32) []int32 {
 		}
 		if keep {
 			out = append(out, x)
-		} else {
-			skipped = append(skipped, x)
 		}
-	}
-	for _, x := range skipped {
-		if len(out) >= max {
-			break
-		}
-		out = append(out, x)
 	}
 	return out
 }

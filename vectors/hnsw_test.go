@@ -50,7 +50,7 @@ func recall(exact, approx [][]Result) float64 {
 // on clustered data, and again after 30 % of the vectors are deleted and inserted again
 // (under new ids, so the graph is repaired and the tombstones' slots reused).
 func TestHNSWRecall(t *testing.T) {
-	const n, dim, k, ef = 4000, 32, 10, 10
+	const n, dim, k, ef = 4000, 32, 10, 20
 	for _, m := range []Metric{L2, IP, Cosine} {
 		r := rand.New(rand.NewPCG(uint64(m)+11, 3))
 		all := clustered(r, n+100, dim, 16) // queries from the same clusters as the data
