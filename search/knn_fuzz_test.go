@@ -61,3 +61,24 @@ func FuzzVectorQuery(f *testing.F) {
 		}
 	})
 }
+
+// Indexing many documents reuses the part's vector scratch: it must not grow with every
+// document (it once did, by a quarter per document, until the process ran out of memory).
+func TestVectorScratchStaysSmall(t *testing.T) {
+	def, err := ParseCreate("i", strings.Fields("SCHEMA v VECTOR FLAT 6 TYPE FLOAT32 DIM 2 DISTANCE_METRIC L2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newPart(def)
+	for i := range 50 {
+		h := engine.NewHash()
+		h.Set("v", binary.LittleEndian.AppendUint32(binary.LittleEndian.AppendUint32(nil, math.Float32bits(float32(i))), 0))
+		p.update("k"+strconv.Itoa(i), &engine.Object{Value: h, Doc: uint32(i + 1)})
+	}
+	if p.numDocs() != 50 || p.vecs[0].Len() != 50 {
+		t.Fatalf("%d documents, %d vectors", p.numDocs(), p.vecs[0].Len())
+	}
+	if c := cap(p.scratchVecs[0]); c > 4 {
+		t.Fatalf("the vector scratch holds room for %d vectors after 50 one-vector documents", c)
+	}
+}

@@ -69,12 +69,13 @@ func (s *hashSource) vectors(f *Field, dst [][]float32) ([][]float32, bool) {
 	return dst, err == nil
 }
 
-// growVecs returns dst with n vectors, reusing the buffers it had.
+// growVecs returns dst with n vectors, reusing the buffers it had (those past its length
+// too, up to its capacity).
 func growVecs(dst [][]float32, n int) [][]float32 {
-	for len(dst) < n {
-		dst = append(dst[:cap(dst)], nil)
+	if n <= cap(dst) {
+		return dst[:n]
 	}
-	return dst[:n]
+	return append(dst[:cap(dst)], make([][]float32, n-cap(dst))...)
 }
 
 type jsonSource struct{ root any }
