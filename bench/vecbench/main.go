@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -35,7 +36,7 @@ const defaultEFs = "10,16,24,32,48,64,96,128,192,256,384,512"
 
 func run(args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: vecbench gen|darner|flat|report ...")
+		return fmt.Errorf("usage: vecbench gen|darner|flat|server|report ...")
 	}
 	fs := flag.NewFlagSet(args[0], flag.ExitOnError)
 	dir := fs.String("dir", ".", "directory of the .dvec files")
@@ -96,6 +97,48 @@ func run(args []string) error {
 		prof := fs.String("cpuprofile", "", "write a CPU profile of the timed queries here")
 		fs.Parse(args[1:])
 		return runFlat(flatConfig{dir: *dir, dim: *dim, queries: *q, prof: *prof})
+	case "server":
+		bin := fs.String("darner", "", "darner binary to start")
+		dim := fs.Int("dim", 128, "which data set (generated in -dir with seed 1 when missing)")
+		ef := fs.Int("ef", 24, "EF_RUNTIME of the queries, and ef of the in-process searches")
+		shards := fs.String("shards", "1,2", "darner --shards values, one server run each")
+		conns := fs.String("conns", "1,8", "query connections (go-redis), one point each")
+		threads := fs.String("threads", "1,2", "in-process search goroutines (1 must be first)")
+		dur := fs.Duration("duration", 5*time.Second, "time per point")
+		lc := fs.Int("load-conns", 8, "HSET load connections")
+		depth := fs.Int("depth", 100, "HSET pipeline depth")
+		seed := fs.Uint64("seed", 1, "in-process HNSW level seed")
+		fs.Parse(args[1:])
+		if *bin == "" {
+			return fmt.Errorf("-darner is required")
+		}
+		sh, err := ints(*shards)
+		if err != nil {
+			return err
+		}
+		cs, err := ints(*conns)
+		if err != nil {
+			return err
+		}
+		th, err := ints(*threads)
+		if err != nil {
+			return err
+		}
+		if len(th) == 0 || th[0] != 1 {
+			return fmt.Errorf("-threads must start with 1")
+		}
+		if _, err := os.Stat(filepath.Join(*dir, fmt.Sprintf("gt_%d.dvec", *dim))); err != nil {
+			if err := os.MkdirAll(*dir, 0o755); err != nil {
+				return err
+			}
+			// The gen subcommand's defaults: 100 000 base vectors, 1000 queries, seed 1.
+			sh := shape{clusters: 100, rank: 96, scale: 0.2, decay: 0.25, noise: 0.2}
+			if err := generate(*dir, *dim, 100000, 1000, 1, sh); err != nil {
+				return err
+			}
+		}
+		return runServer(serverConfig{dir: *dir, bin: *bin, dim: *dim, ef: *ef, shards: sh, conns: cs, threads: th,
+			duration: *dur, loadConn: *lc, depth: *depth, seed: *seed})
 	case "report":
 		fs.Parse(args[1:])
 		return report(os.Stdout, fs.Args())

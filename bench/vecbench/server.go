@@ -1,0 +1,338 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"net"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"darner/vectors"
+)
+
+// serverConfig is what "vecbench server" measures: FT.SEARCH KNN through a darner process
+// against vectors.HNSW in-process, on the same data set, at one ef.
+type serverConfig struct {
+	dir      string
+	bin      string
+	dim      int
+	ef       int
+	shards   []int
+	conns    []int
+	threads  []int
+	duration time.Duration
+	loadConn int
+	depth    int
+	seed     uint64
+}
+
+// serverPoint is one (shards, connections) measurement.
+type serverPoint struct {
+	shards, conns int
+	qps           float64
+	p50, p99      time.Duration
+	recall        float64
+}
+
+func runServer(c serverConfig) error {
+	d, err := loadDataset(c.dir, c.dim)
+	if err != nil {
+		return err
+	}
+	tag := fmt.Sprintf("dim=%d n=%d ef=%d", d.dim, d.n, c.ef)
+
+	// In-process first, then freed, so that the server runs on an idle machine.
+	h := vectors.NewHNSW(d.dim, vectors.L2, vectors.HNSWOptions{M: hnswM, EFConstruction: hnswEFC, Seed: c.seed})
+	t0 := time.Now()
+	for i := range d.n {
+		h.Add(uint32(i), d.vec(i))
+	}
+	el := time.Since(t0)
+	fmt.Printf("inproc-build %s secs=%.3f rate=%.1f\n", tag, el.Seconds(), float64(d.n)/el.Seconds())
+	inproc := map[int]float64{}
+	var inRecall float64
+	for _, th := range c.threads {
+		qps, found := measureQPS(d.nq, th, c.duration, func(i int) []vectors.Result {
+			return h.Search(d.query(i), gtK, c.ef, nil)
+		})
+		if found != nil {
+			inRecall = recallOf(d, found)
+		}
+		inproc[th] = qps
+		fmt.Printf("inproc-search %s threads=%d recall=%.4f qps=%.1f\n", tag, th, inRecall, qps)
+	}
+	h = nil
+	runtime.GC()
+
+	blobs := make([][]byte, d.nq)
+	for i := range blobs {
+		blobs[i] = floatBlob(d.query(i))
+	}
+	var points []serverPoint
+	for _, sh := range c.shards {
+		ps, err := serverRun(c, d, sh, blobs, tag)
+		if err != nil {
+			return err
+		}
+		points = append(points, ps...)
+	}
+
+	fmt.Println()
+	fmt.Printf("| shards | connections | server QPS | p50 | p99 | recall@10 | in-process QPS 1 / %d threads | server ÷ in-process (same parallelism) |\n", c.threads[len(c.threads)-1])
+	fmt.Println("|---|---|---|---|---|---|---|---|")
+	for _, p := range points {
+		ref := inproc[min(p.conns, c.threads[len(c.threads)-1])]
+		if r, ok := inproc[p.conns]; ok {
+			ref = r
+		}
+		fmt.Printf("| %d | %d | %.0f | %s | %s | %.4f | %.0f / %.0f | %.0f %% |\n", p.shards, p.conns, p.qps,
+			fmtDur(p.p50), fmtDur(p.p99), p.recall, inproc[c.threads[0]], inproc[c.threads[len(c.threads)-1]], 100*p.qps/ref)
+	}
+	fmt.Printf("in-process recall@10 at ef %d: %.4f\n", c.ef, inRecall)
+	return nil
+}
+
+func fmtDur(d time.Duration) string {
+	return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond))
+}
+
+// floatBlob is v as little-endian float32 bytes, as FT.SEARCH and HSET take vectors.
+func floatBlob(v []float32) []byte {
+	b := make([]byte, 0, 4*len(v))
+	for _, x := range v {
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x))
+	}
+	return b
+}
+
+// serverRun starts bin with sh shards, creates the index, loads the base vectors and
+// measures the queries at each connection count.
+func serverRun(c serverConfig, d *dataset, sh int, blobs [][]byte, tag string) ([]serverPoint, error) {
+	ctx := context.Background()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	cmd := exec.Command(c.bin, "--port", strconv.Itoa(port), "--shards", strconv.Itoa(sh), "--loglevel", "warning")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	defer func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(30 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+	}()
+	admin := redis.NewClient(&redis.Options{Addr: addr, Protocol: 2, ReadTimeout: time.Minute})
+	defer admin.Close()
+	for deadline := time.Now().Add(30 * time.Second); admin.Ping(ctx).Err() != nil; {
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("darner did not answer PING within 30 s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	create := strings.Fields(fmt.Sprintf("FT.CREATE v ON HASH PREFIX 1 d: SCHEMA v VECTOR HNSW 10 TYPE FLOAT32 DIM %d DISTANCE_METRIC L2 M %d EF_CONSTRUCTION %d", d.dim, hnswM, hnswEFC))
+	args := make([]any, len(create))
+	for i, s := range create {
+		args[i] = s
+	}
+	if err := admin.Do(ctx, args...).Err(); err != nil {
+		return nil, fmt.Errorf("FT.CREATE: %w", err)
+	}
+
+	t0 := time.Now()
+	if err := loadVectors(addr, d, c.loadConn, c.depth); err != nil {
+		return nil, err
+	}
+	loaded := time.Since(t0)
+	// HSET indexes before it replies; check that every document is in the index.
+	var docs int64
+	for {
+		docs, err = numDocs(ctx, admin)
+		if err != nil {
+			return nil, err
+		}
+		if docs >= int64(d.n) || time.Since(t0) > loaded+5*time.Minute {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	indexed := time.Since(t0)
+	fmt.Printf("server-load %s shards=%d conns=%d depth=%d secs=%.3f rate=%.1f indexed_secs=%.3f num_docs=%d\n",
+		tag, sh, c.loadConn, c.depth, loaded.Seconds(), float64(d.n)/loaded.Seconds(), indexed.Seconds(), docs)
+
+	var out []serverPoint
+	for _, conns := range c.conns {
+		p, err := serverQueries(ctx, addr, d, blobs, c.ef, conns, c.duration)
+		if err != nil {
+			return nil, err
+		}
+		p.shards = sh
+		fmt.Printf("server-search %s shards=%d conns=%d recall=%.4f qps=%.1f p50_us=%.0f p99_us=%.0f\n", tag, sh, conns,
+			p.recall, p.qps, float64(p.p50)/1e3, float64(p.p99)/1e3)
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func numDocs(ctx context.Context, rdb *redis.Client) (int64, error) {
+	res, err := rdb.Do(ctx, "FT.INFO", "v").Slice()
+	if err != nil {
+		return 0, err
+	}
+	for i := 0; i+1 < len(res); i += 2 {
+		if k, _ := res[i].(string); k == "num_docs" {
+			switch v := res[i+1].(type) {
+			case int64:
+				return v, nil
+			case string:
+				return strconv.ParseInt(v, 10, 64)
+			}
+		}
+	}
+	return 0, fmt.Errorf("FT.INFO has no num_docs: %v", res)
+}
+
+// loadVectors sends HSET d:<i> v <blob> for every base vector from conns connections, each
+// writing pipelines of depth commands and reading their replies before the next.
+func loadVectors(addr string, d *dataset, conns, depth int) error {
+	var next atomic.Int64
+	errs := make([]error, conns)
+	var wg sync.WaitGroup
+	for w := range conns {
+		wg.Go(func() { errs[w] = loadVectorWorker(addr, d, depth, &next) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func loadVectorWorker(addr string, d *dataset, depth int, next *atomic.Int64) error {
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	r := bufio.NewReaderSize(conn, 16<<10)
+	var buf []byte
+	for {
+		from := int(next.Add(int64(depth))) - depth
+		if from >= d.n {
+			return nil
+		}
+		to := min(from+depth, d.n)
+		buf = buf[:0]
+		for i := from; i < to; i++ {
+			buf = append(buf, "*4\r\n$4\r\nHSET\r\n"...)
+			buf = appendBulk(buf, []byte("d:"+strconv.Itoa(i)))
+			buf = append(buf, "$1\r\nv\r\n"...)
+			buf = appendBulk(buf, floatBlob(d.vec(i)))
+		}
+		if _, err := conn.Write(buf); err != nil {
+			return err
+		}
+		for range to - from {
+			line, err := r.ReadSlice('\n')
+			if err != nil {
+				return err
+			}
+			if line[0] != ':' {
+				return fmt.Errorf("HSET replied %q", line)
+			}
+		}
+	}
+}
+
+func appendBulk(b, s []byte) []byte {
+	b = append(b, '$')
+	b = strconv.AppendInt(b, int64(len(s)), 10)
+	b = append(b, "\r\n"...)
+	b = append(b, s...)
+	return append(b, "\r\n"...)
+}
+
+// serverQueries runs FT.SEARCH KNN from conns goroutines, one go-redis connection each,
+// each cycling through the queries from its own starting point, for dur.
+func serverQueries(ctx context.Context, addr string, d *dataset, blobs [][]byte, ef, conns int, dur time.Duration) (serverPoint, error) {
+	rdb := redis.NewClient(&redis.Options{Addr: addr, Protocol: 2, PoolSize: conns, MinIdleConns: conns,
+		ReadTimeout: time.Minute, WriteTimeout: time.Minute})
+	defer rdb.Close()
+	q := fmt.Sprintf("*=>[KNN %d @v $q EF_RUNTIME %d]", gtK, ef)
+	// Warm the connections: one query each, at once.
+	var wg sync.WaitGroup
+	for range conns {
+		wg.Go(func() { rdb.Do(ctx, "FT.SEARCH", "v", q, "PARAMS", "2", "q", blobs[0], "NOCONTENT", "DIALECT", "2") })
+	}
+	wg.Wait()
+
+	lats := make([][]time.Duration, conns)
+	hits := make([]int, conns)
+	errs := make([]error, conns)
+	t0 := time.Now()
+	for g := range conns {
+		wg.Go(func() {
+			for i := g * d.nq / conns; time.Since(t0) < dur; i = (i + 1) % d.nq {
+				s := time.Now()
+				res, err := rdb.Do(ctx, "FT.SEARCH", "v", q, "PARAMS", "2", "q", blobs[i], "NOCONTENT", "DIALECT", "2").Slice()
+				lats[g] = append(lats[g], time.Since(s))
+				if err != nil {
+					errs[g] = err
+					return
+				}
+				found := make([]uint32, 0, gtK)
+				for _, k := range res[1:] {
+					ks, _ := k.(string)
+					id, err := strconv.ParseUint(strings.TrimPrefix(ks, "d:"), 10, 32)
+					if err != nil {
+						errs[g] = fmt.Errorf("FT.SEARCH returned key %q", ks)
+						return
+					}
+					found = append(found, uint32(id))
+				}
+				hits[g] += recallAt10(d.gt[i*gtK:(i+1)*gtK], found)
+			}
+		})
+	}
+	wg.Wait()
+	el := time.Since(t0)
+	for _, err := range errs {
+		if err != nil {
+			return serverPoint{}, err
+		}
+	}
+	var all []time.Duration
+	hit := 0
+	for g := range conns {
+		all = append(all, lats[g]...)
+		hit += hits[g]
+	}
+	slices.Sort(all)
+	return serverPoint{conns: conns, qps: float64(len(all)) / el.Seconds(),
+		p50: all[len(all)/2], p99: all[len(all)*99/100], recall: float64(hit) / float64(gtK*len(all))}, nil
+}
