@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 
@@ -79,7 +78,7 @@ func resolveVector(def *Def, field, param string, params map[string]string) (*ve
 // (see exactKNN): the distance of each filtered document, or the vector index's own search
 // told to keep only filtered documents.
 func knnPart(v engine.View, p *part, e *evaluator, req *Request, n *query.KNN, vq *vecQuery, st *partStats,
-	matched *sync.WaitGroup, ready <-chan struct{}) partResult {
+	b *statsBarrier) partResult {
 	var m *roaring.Bitmap
 	if _, all := n.Filter.(*query.All); !all || len(req.Filters)+len(req.GeoFilters) > 0 || req.InKeys != nil {
 		m = e.eval(n.Filter)
@@ -87,7 +86,7 @@ func knnPart(v engine.View, p *part, e *evaluator, req *Request, n *query.KNN, v
 			e.applyFilters(m)
 		}
 	}
-	reportStats(p, e.leaves, st, matched, ready)
+	reportStats(p, e.leaves, st, b)
 	if e.fieldErr != nil {
 		return partResult{err: e.fieldErr}
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/RoaringBitmap/roaring/v2"
 
@@ -177,22 +178,23 @@ func (r *Registry) Search(tx *engine.Tx, idx *Index, req *Request) (*Result, err
 	}
 
 	n := len(idx.parts)
-	stats := make([]partStats, n)
 	results := make([]partResult, n)
-	var matched, done sync.WaitGroup
-	matched.Add(n)
-	done.Add(n)
-	ready := make(chan struct{})
-	var global scoring
-	for i, p := range idx.parts {
+	b := &statsBarrier{stats: make([]partStats, n), ready: make(chan struct{})}
+	b.remaining.Store(int32(n))
+	var done sync.WaitGroup
+	run := func(i int) {
+		results[i] = searchPart(tx.ShardView(0, i), idx.parts[i], req, ast, vq, &b.stats[i], b, &b.global)
+	}
+	// Part 0 runs here: with one shard, a search starts no goroutine (waking one cost more
+	// than a small query).
+	for i := 1; i < n; i++ {
+		done.Add(1)
 		go func() {
 			defer done.Done()
-			results[i] = searchPart(tx.ShardView(0, i), p, req, ast, vq, &stats[i], &matched, ready, &global)
+			run(i)
 		}()
 	}
-	matched.Wait()
-	global = sumStats(stats)
-	close(ready)
+	run(0)
 	done.Wait()
 
 	res := &Result{}
@@ -271,8 +273,8 @@ func sumStats(stats []partStats) scoring {
 // ones, then scores and keeps its best Offset+Limit hits. v is database 0 of the part's
 // shard, whose lock the caller holds throughout.
 func searchPart(v engine.View, p *part, req *Request, ast query.Node, vq *vecQuery, st *partStats,
-	matched *sync.WaitGroup, ready <-chan struct{}, global *scoring) partResult {
-	r := matchPart(v, p, req, ast, vq, st, matched, ready, global)
+	b *statsBarrier, global *scoring) partResult {
+	r := matchPart(v, p, req, ast, vq, st, b, global)
 	if r.err == nil && req.rangeYield != nil && req.SortBy != req.rangeYield.yield {
 		p.addDistances(r.hits, req)
 	}
@@ -281,11 +283,11 @@ func searchPart(v engine.View, p *part, req *Request, ast query.Node, vq *vecQue
 
 // matchPart is searchPart before the yielded distances are added.
 func matchPart(v engine.View, p *part, req *Request, ast query.Node, vq *vecQuery, st *partStats,
-	matched *sync.WaitGroup, ready <-chan struct{}, global *scoring) partResult {
+	b *statsBarrier, global *scoring) partResult {
 	if vq != nil {
-		return knnPart(v, p, newEvaluator(v, p, req), req, ast.(*query.KNN), vq, st, matched, ready)
+		return knnPart(v, p, newEvaluator(v, p, req), req, ast.(*query.KNN), vq, st, b)
 	}
-	if r, ok := rangeSorted(p, req, ast, st, matched, ready); ok {
+	if r, ok := rangeSorted(p, req, ast, st, b); ok {
 		return r
 	}
 	e := newEvaluator(v, p, req)
@@ -293,7 +295,7 @@ func matchPart(v engine.View, p *part, req *Request, ast query.Node, vq *vecQuer
 	if e.fieldErr == nil {
 		e.applyFilters(m)
 	}
-	reportStats(p, e.leaves, st, matched, ready)
+	reportStats(p, e.leaves, st, b)
 	if e.fieldErr != nil {
 		return partResult{err: e.fieldErr}
 	}
@@ -449,13 +451,31 @@ func (e *evaluator) scoreFromPostings(m *roaring.Bitmap, sc *scorer, top *topN, 
 
 // reportStats gives the part's share of the scoring statistics and waits until every part
 // has given its own, so that the index-wide figures are ready.
-func reportStats(p *part, leaves []*leaf, st *partStats, matched *sync.WaitGroup, ready <-chan struct{}) {
+func reportStats(p *part, leaves []*leaf, st *partStats, b *statsBarrier) {
 	st.docs, st.totalLen = int64(p.numDocs()), p.totalLen
 	for _, l := range leaves {
 		st.dfs = append(st.dfs, l.df)
 	}
-	matched.Done()
-	<-ready
+	b.arrive()
+}
+
+// statsBarrier is where the parts of one search meet between matching and scoring: each
+// gives its share of the statistics, and the last to arrive adds them up (global) and lets
+// all go on. No coordinator waits on it, so one part can run on the searching goroutine.
+type statsBarrier struct {
+	stats     []partStats
+	remaining atomic.Int32
+	ready     chan struct{}
+	global    scoring
+}
+
+func (b *statsBarrier) arrive() {
+	if b.remaining.Add(-1) == 0 {
+		b.global = sumStats(b.stats)
+		close(b.ready)
+		return
+	}
+	<-b.ready
 }
 
 // rangeSorted answers a query that is one numeric range, sorted by a numeric field, without
@@ -465,8 +485,7 @@ func reportStats(p *part, leaves []*leaf, st *partStats, matched *sync.WaitGroup
 // sorted by the range's own field, walks only the range). ok is false when the query has
 // another shape, when a document of the range field holds several values, or when the
 // matches are too sparse for the walk (the bitmap of the range is then cheaper).
-func rangeSorted(p *part, req *Request, ast query.Node, st *partStats, matched *sync.WaitGroup,
-	ready <-chan struct{}) (partResult, bool) {
+func rangeSorted(p *part, req *Request, ast query.Node, st *partStats, b *statsBarrier) (partResult, bool) {
 	n, ok := ast.(*query.Numeric)
 	if !ok || req.SortBy == "" || len(req.Filters)+len(req.GeoFilters) > 0 || req.InKeys != nil {
 		return partResult{}, false
@@ -501,7 +520,7 @@ func rangeSorted(p *part, req *Request, ast query.Node, st *partStats, matched *
 			return ok && in(v)
 		}
 	}
-	reportStats(p, nil, st, matched, ready)
+	reportStats(p, nil, st, b)
 	res := partResult{total: int64(total)}
 	if want == 0 || total == 0 {
 		return res, true
