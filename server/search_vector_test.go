@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
@@ -335,5 +336,38 @@ func TestSearchVectorMultiJSON(t *testing.T) {
 				assert.Equal(t, []any{"doc:1", "1", "doc:2", "9", "doc:3", "50"}, got, alg)
 			}
 		}
+	}
+}
+
+// Overwriting, deleting and expiring keys keep the vector index right, for both algorithms.
+func TestSearchVectorMaintenance(t *testing.T) {
+	ctx := context.Background()
+	s := servertest.Start(t, servertest.Options{})
+	rdb := s.Client(t, 2)
+	for _, alg := range []string{"FLAT", "HNSW"} {
+		require.NoError(t, rdb.FlushAll(ctx).Err())
+		require.NoError(t, rdb.Do(ctx, "FT.CREATE", "i", "PREFIX", "1", "k:", "SCHEMA",
+			"v", "VECTOR", alg, "6", "TYPE", "FLOAT32", "DIM", "2", "DISTANCE_METRIC", "L2").Err())
+		for i := range 20 {
+			require.NoError(t, rdb.HSet(ctx, "k:"+strconv.Itoa(i), "v", f32Blob([]float64{float64(i), 0})).Err())
+		}
+		nearest := func() []any {
+			v, err := rdb.Do(ctx, "FT.SEARCH", "i", "*=>[KNN 2 @v $q]", "PARAMS", "2", "q", f32Blob([]float64{100, 0}),
+				"NOCONTENT", "DIALECT", "2").Result()
+			require.NoError(t, err)
+			return v.([]any)
+		}
+		assert.Equal(t, []any{int64(2), "k:19", "k:18"}, nearest(), alg)
+		require.NoError(t, rdb.HSet(ctx, "k:3", "v", f32Blob([]float64{99, 0})).Err()) // moved next to the query
+		assert.Equal(t, []any{int64(2), "k:3", "k:19"}, nearest(), alg)
+		require.NoError(t, rdb.Del(ctx, "k:3").Err())
+		// An expired key leaves the index when the keyspace reclaims it (active expiry here).
+		require.NoError(t, rdb.PExpire(ctx, "k:19", 1).Err())
+		require.Eventually(t, func() bool {
+			info, err := rdb.FTInfo(ctx, "i").Result()
+			return err == nil && info.NumDocs == 18
+		}, 5*time.Second, 10*time.Millisecond)
+		assert.Equal(t, []any{int64(2), "k:18", "k:17"}, nearest(), alg)
+		require.NoError(t, rdb.Do(ctx, "FT.DROPINDEX", "i").Err())
 	}
 }
