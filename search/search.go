@@ -884,9 +884,6 @@ func (t *topN) Pop() any {
 
 func (t *topN) full() bool { return len(t.h) >= t.n }
 
-// worst is the worst kept hit; only when full.
-func (t *topN) worst() Hit { return t.h[0] }
-
 // admits reports whether h, whose key is not read yet, may enter: it does not rank below
 // the worst kept hit, nor tie it with a greater key head. It reads the head, heads[id], only
 // when the rank ties, and sets h.head when it admits.

@@ -20,9 +20,6 @@ func NewFlat(dim int, m Metric) *Flat {
 	return &Flat{dim: dim, metric: m, more: map[uint32][]int32{}}
 }
 
-// Dim is the number of elements of each vector.
-func (f *Flat) Dim() int { return f.dim }
-
 // Len is the number of vectors stored.
 func (f *Flat) Len() int { return len(f.owner) }
 
@@ -114,14 +111,14 @@ func (f *Flat) Search(q []float32, k int, accept func(id uint32) bool) []Result 
 		return nil
 	}
 	q = prepared(f.metric, q)
-	top := &topK{k: k}
+	top := newTopK(k)
 	if len(f.more) == 0 {
 		for s, id := range f.owner {
 			if accept != nil && !accept(id) {
 				continue
 			}
 			d := f.metric.Distance(q, f.data[s*f.dim:(s+1)*f.dim])
-			if !top.full() || d <= top.h[0].Dist {
+			if !top.full() || d <= top.worst().Dist {
 				top.offer(Result{id, d})
 			}
 		}

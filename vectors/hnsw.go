@@ -66,9 +66,6 @@ func NewHNSW(dim int, metric Metric, o HNSWOptions) *HNSW {
 	}
 }
 
-// Dim is the number of elements of each vector.
-func (h *HNSW) Dim() int { return h.dim }
-
 // Len is the number of vectors stored (tombstones not counted).
 func (h *HNSW) Len() int { return len(h.owner) - len(h.free) }
 
@@ -303,8 +300,8 @@ func (h *HNSW) greedy(q []float32, ep int32, epDist float32, l int) (int32, floa
 // still walked through.
 func (h *HNSW) searchLayer(q []float32, eps []Result, ef, l int, vs *visitSet, accept func(s int32) bool) []Result {
 	vs.reset(len(h.owner))
-	cands := &minHeap{}
-	found := &topK{k: ef}
+	cands := &resultHeap{}
+	found := newTopK(ef)
 	for _, e := range eps {
 		vs.visit(int32(e.ID))
 		cands.push(e)
@@ -314,7 +311,7 @@ func (h *HNSW) searchLayer(q []float32, eps []Result, ef, l int, vs *visitSet, a
 	}
 	for cands.len() > 0 {
 		c := cands.pop()
-		if found.full() && c.Dist > found.h[0].Dist {
+		if found.full() && c.Dist > found.worst().Dist {
 			break
 		}
 		for _, n := range h.neighbours(int32(c.ID), l) {
@@ -322,7 +319,7 @@ func (h *HNSW) searchLayer(q []float32, eps []Result, ef, l int, vs *visitSet, a
 				continue // (a stale link to a reused slot on a level the node lacks)
 			}
 			d := h.dist(q, n)
-			if found.full() && d >= found.h[0].Dist {
+			if found.full() && d >= found.worst().Dist {
 				continue
 			}
 			cands.push(Result{uint32(n), d})
@@ -472,45 +469,6 @@ func (v *visitSet) visit(s int32) bool {
 	}
 	v.mark[s] = v.gen
 	return true
-}
-
-// minHeap is the search's candidates, nearest on top.
-type minHeap struct{ h []Result }
-
-func (m *minHeap) len() int { return len(m.h) }
-
-func (m *minHeap) push(r Result) {
-	m.h = append(m.h, r)
-	for i := len(m.h) - 1; i > 0; {
-		p := (i - 1) / 2
-		if !resultLess(m.h[i], m.h[p]) {
-			break
-		}
-		m.h[i], m.h[p] = m.h[p], m.h[i]
-		i = p
-	}
-}
-
-func (m *minHeap) pop() Result {
-	top := m.h[0]
-	last := len(m.h) - 1
-	m.h[0] = m.h[last]
-	m.h = m.h[:last]
-	for i := 0; ; {
-		c := 2*i + 1
-		if c >= last {
-			break
-		}
-		if c+1 < last && resultLess(m.h[c+1], m.h[c]) {
-			c++
-		}
-		if !resultLess(m.h[c], m.h[i]) {
-			break
-		}
-		m.h[i], m.h[c] = m.h[c], m.h[i]
-		i = c
-	}
-	return top
 }
 
 // Range returns every id accept takes (nil: all) with a vector within radius of q, nearest

@@ -62,7 +62,7 @@ func TestShardedHNSWMeasure(t *testing.T) {
 					go func() { defer wg.Done(); parts[s] = g.Search(q, 10, ef, nil) }()
 				}
 				wg.Wait()
-				top := &topK{k: 10}
+				top := newTopK(10)
 				for _, p := range parts {
 					for _, res := range p {
 						top.offer(res)
@@ -105,7 +105,7 @@ func TestHybridCrossoverMeasure(t *testing.T) {
 		accept := func(id uint32) bool { return in[id] }
 		start := time.Now()
 		for _, q := range queries {
-			top := &topK{k: k}
+			top := newTopK(k)
 			for _, id := range ids {
 				d, _ := g.Distance(id, q)
 				top.offer(Result{id, d})

@@ -27,53 +27,93 @@ func compareResults(a, b Result) int {
 	return cmp.Compare(a.ID, b.ID)
 }
 
-// topK keeps the k nearest results offered: a max-heap whose root is the farthest kept
-// (written out rather than through container/heap, whose interface boxes every push).
-type topK struct {
-	k int
-	h []Result
+// resultHeap is a binary heap of results whose root is the nearest (far false) or the
+// farthest (far true), written out rather than through container/heap, whose interface
+// boxes every push.
+type resultHeap struct {
+	h   []Result
+	far bool
 }
 
-// full reports whether k results are kept.
-func (t *topK) full() bool { return len(t.h) >= t.k }
+// above reports whether a belongs nearer the root than b.
+func (q *resultHeap) above(a, b Result) bool {
+	if q.far {
+		return resultLess(b, a)
+	}
+	return resultLess(a, b)
+}
 
-func (t *topK) offer(r Result) {
-	if len(t.h) < t.k {
-		t.h = append(t.h, r)
-		for i := len(t.h) - 1; i > 0; {
-			p := (i - 1) / 2
-			if !resultLess(t.h[p], t.h[i]) {
-				break
-			}
-			t.h[i], t.h[p] = t.h[p], t.h[i]
-			i = p
+func (q *resultHeap) len() int { return len(q.h) }
+
+func (q *resultHeap) push(r Result) {
+	q.h = append(q.h, r)
+	for i := len(q.h) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !q.above(q.h[i], q.h[p]) {
+			break
 		}
-		return
+		q.h[i], q.h[p] = q.h[p], q.h[i]
+		i = p
 	}
-	if !resultLess(r, t.h[0]) {
-		return
-	}
-	t.h[0] = r
-	n := len(t.h)
+}
+
+// pop removes and returns the root.
+func (q *resultHeap) pop() Result {
+	root := q.h[0]
+	last := len(q.h) - 1
+	q.h[0] = q.h[last]
+	q.h = q.h[:last]
+	q.down()
+	return root
+}
+
+// down moves the root to its place.
+func (q *resultHeap) down() {
+	n := len(q.h)
 	for i := 0; ; {
 		c := 2*i + 1
 		if c >= n {
-			break
+			return
 		}
-		if c+1 < n && resultLess(t.h[c], t.h[c+1]) {
+		if c+1 < n && q.above(q.h[c+1], q.h[c]) {
 			c++
 		}
-		if !resultLess(t.h[i], t.h[c]) {
-			break
+		if !q.above(q.h[c], q.h[i]) {
+			return
 		}
-		t.h[i], t.h[c] = t.h[c], t.h[i]
+		q.h[i], q.h[c] = q.h[c], q.h[i]
 		i = c
+	}
+}
+
+// topK keeps the k nearest results offered: a heap whose root is the farthest kept.
+type topK struct {
+	k int
+	q resultHeap // far
+}
+
+func newTopK(k int) *topK { return &topK{k: k, q: resultHeap{far: true}} }
+
+// full reports whether k results are kept.
+func (t *topK) full() bool { return len(t.q.h) >= t.k }
+
+// worst is the farthest kept result; only when full.
+func (t *topK) worst() Result { return t.q.h[0] }
+
+func (t *topK) offer(r Result) {
+	if len(t.q.h) < t.k {
+		t.q.push(r)
+		return
+	}
+	if resultLess(r, t.q.h[0]) {
+		t.q.h[0] = r
+		t.q.down()
 	}
 }
 
 // sorted returns the kept results, nearest first.
 func (t *topK) sorted() []Result {
-	out := slices.Clone(t.h)
+	out := slices.Clone(t.q.h)
 	slices.SortFunc(out, compareResults)
 	return out
 }
