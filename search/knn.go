@@ -103,7 +103,7 @@ func knnPart(v engine.View, p *part, e *evaluator, req *Request, n *query.KNN, v
 	case m == nil:
 		found = vi.knn(vq.vec, n.K, ef, nil)
 	case exactKNN(m.GetCardinality(), vi.Len(), ef, vq.field.Vector.M):
-		found = exactNearest(vi, m, vq.vec, n.K)
+		found = vi.NearestAmong(vq.vec, m.Iterate, n.K)
 	default:
 		found = vi.knn(vq.vec, n.K, ef, m.Contains)
 	}
@@ -133,28 +133,6 @@ func exactKNN(matches uint64, vecs, ef, m int) bool {
 		return true
 	}
 	return float64(matches)*float64(matches) <= float64(ef)*float64(m)*float64(vecs)
-}
-
-// exactNearest is the k nearest of m's documents, from their exact distances.
-func exactNearest(vi vecIndex, m *roaring.Bitmap, q []float32, k int) []vectors.Result {
-	var out []vectors.Result
-	it := m.Iterator()
-	for it.HasNext() {
-		id := it.Next()
-		if d, ok := vi.Distance(id, q); ok {
-			out = append(out, vectors.Result{ID: id, Dist: d})
-		}
-	}
-	slices.SortFunc(out, func(a, b vectors.Result) int {
-		if a.Dist != b.Dist {
-			if a.Dist < b.Dist {
-				return -1
-			}
-			return 1
-		}
-		return int(a.ID) - int(b.ID)
-	})
-	return out[:min(k, len(out))]
 }
 
 // mergeKNN keeps the k nearest of the parts' hits (ties by key), then orders them by the
@@ -235,25 +213,26 @@ func (p *part) addDistances(hits []Hit, req *Request) {
 	if vq == nil {
 		return
 	}
-	vi := p.vecs[vq.field.slot]
-	for i := range hits {
-		if d, ok := vi.Distance(hits[i].doc, vq.vec); ok {
-			hits[i].Dist, hits[i].HasDist = float64(d), true
+	i := 0
+	p.vecs[vq.field.slot].Distances(vq.vec, func(yield func(uint32) bool) {
+		for _, h := range hits {
+			if !yield(h.doc) {
+				return
+			}
 		}
-	}
+	}, func(_ uint32, d float32, ok bool) {
+		hits[i].Dist, hits[i].HasDist = float64(d), ok
+		i++
+	})
 }
 
 // nearestFirst is the page of m's documents sorted by their distance to the yielded range
 // clause's vector (SORTBY on its $YIELD_DISTANCE_AS), nearest first unless DESC.
 func (p *part) nearestFirst(m *roaring.Bitmap, req *Request, want int) []Hit {
 	vq := req.rangeYield
-	vi := p.vecs[vq.field.slot]
 	top := newTopN(want, hitLess(req))
 	rank := hitRank(req)
-	it := m.Iterator()
-	for it.HasNext() {
-		id := it.Next()
-		d, ok := vi.Distance(id, vq.vec)
+	p.vecs[vq.field.slot].Distances(vq.vec, m.Iterate, func(id uint32, d float32, ok bool) {
 		h := Hit{Sort: SortValue{Missing: !ok}}
 		if ok {
 			h.Sort = SortValue{Num: float64(d), IsNum: true}
@@ -263,7 +242,7 @@ func (p *part) nearestFirst(m *roaring.Bitmap, req *Request, want int) []Hit {
 			p.fill(&h, id)
 			top.offer(h)
 		}
-	}
+	})
 	return top.sorted()
 }
 

@@ -1,6 +1,10 @@
 package search
 
-import "darner/vectors"
+import (
+	"iter"
+
+	"darner/vectors"
+)
 
 // vecIndex is one VECTOR field's index in a part: FLAT or HNSW.
 type vecIndex interface {
@@ -15,7 +19,10 @@ type vecIndex interface {
 	// within finds the ids accept takes with a vector within radius of q; epsilon widens
 	// an HNSW walk.
 	within(q []float32, radius float32, epsilon float64, accept func(id uint32) bool) []vectors.Result
-	Distance(id uint32, q []float32) (float32, bool)
+	// Distances and NearestAmong compute exact distances to q (prepared once) for the
+	// given ids.
+	Distances(q []float32, ids iter.Seq[uint32], fn func(id uint32, d float32, ok bool))
+	NearestAmong(q []float32, ids iter.Seq[uint32], k int) []vectors.Result
 }
 
 func newVecIndex(s *VectorSpec, seed uint64) vecIndex {

@@ -1,6 +1,9 @@
 package vectors
 
-import "slices"
+import (
+	"iter"
+	"slices"
+)
 
 // Flat is the exact index: every vector in one contiguous []float32, scanned in full by a
 // search. A vector is stored prepared for the metric (normalized for COSINE). Deleting moves
@@ -172,10 +175,30 @@ func (f *Flat) nearestByID(q []float32, accept func(id uint32) bool) []Result {
 
 // Distance is id's distance to q (that of its nearest vector); ok is false when id has none.
 func (f *Flat) Distance(id uint32, q []float32) (d float32, ok bool) {
+	return f.distance(id, prepared(f.metric, q))
+}
+
+// Distances calls fn with each of ids and its distance to q (ok false when it has no
+// vector), q prepared once for all of them.
+func (f *Flat) Distances(q []float32, ids iter.Seq[uint32], fn func(id uint32, d float32, ok bool)) {
+	q = prepared(f.metric, q)
+	for id := range ids {
+		d, ok := f.distance(id, q)
+		fn(id, d, ok)
+	}
+}
+
+// NearestAmong returns the k of ids nearest to q, nearest first (ids without a vector left
+// out): an exact search over a given set.
+func (f *Flat) NearestAmong(q []float32, ids iter.Seq[uint32], k int) []Result {
+	return nearestAmong(f.Distances, q, ids, k)
+}
+
+// distance is Distance for a prepared q.
+func (f *Flat) distance(id uint32, q []float32) (d float32, ok bool) {
 	if !f.Has(id) {
 		return 0, false
 	}
-	q = prepared(f.metric, q)
 	s := int(f.first[id])
 	d = f.metric.Distance(q, f.data[s*f.dim:(s+1)*f.dim])
 	for _, s := range f.more[id] {

@@ -104,9 +104,18 @@ func TestFlatAgainstScan(t *testing.T) {
 					require.True(t, ok)
 					require.Equal(t, got[i].Dist, d)
 				}
-				for _, res := range f.Search(q, k, even) {
+				filtered := f.Search(q, k, even)
+				for _, res := range filtered {
 					require.Zero(t, res.ID%2, "the filter is applied")
 				}
+				evens := func(yield func(uint32) bool) {
+					for id := uint32(0); id < 400; id += 2 {
+						if !yield(id) {
+							return
+						}
+					}
+				}
+				require.Equal(t, filtered, f.NearestAmong(q, evens, k), "an exact search over a set is the filtered scan")
 				radius := ref[len(ref)/3].Dist
 				inRange := f.Range(q, radius, nil)
 				for _, res := range inRange {

@@ -1,6 +1,7 @@
 package vectors
 
 import (
+	"iter"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -426,11 +427,31 @@ func (h *HNSW) byID(found []Result, k int) []Result {
 
 // Distance is id's distance to q (that of its nearest vector); ok is false when id has none.
 func (h *HNSW) Distance(id uint32, q []float32) (float32, bool) {
+	return h.distance(id, prepared(h.metric, q))
+}
+
+// Distances calls fn with each of ids and its distance to q (ok false when it has no
+// vector), q prepared once for all of them.
+func (h *HNSW) Distances(q []float32, ids iter.Seq[uint32], fn func(id uint32, d float32, ok bool)) {
+	q = prepared(h.metric, q)
+	for id := range ids {
+		d, ok := h.distance(id, q)
+		fn(id, d, ok)
+	}
+}
+
+// NearestAmong returns the k of ids nearest to q, nearest first (ids without a vector left
+// out): an exact search over a given set, without the graph.
+func (h *HNSW) NearestAmong(q []float32, ids iter.Seq[uint32], k int) []Result {
+	return nearestAmong(h.Distances, q, ids, k)
+}
+
+// distance is Distance for a prepared q.
+func (h *HNSW) distance(id uint32, q []float32) (float32, bool) {
 	f, ok := h.first[id]
 	if !ok {
 		return 0, false
 	}
-	q = prepared(h.metric, q)
 	d := h.dist(q, f)
 	for _, s := range h.more[id] {
 		d = min(d, h.dist(q, s))

@@ -122,6 +122,14 @@ func TestHNSWFilterAndMulti(t *testing.T) {
 	odd := func(id uint32) bool { return id%2 == 1 }
 	got = h.Search(q, 10, 200, odd)
 	require.Equal(t, flat.Search(q, 10, odd), got)
+	odds := func(yield func(uint32) bool) {
+		for id := uint32(1); id < 200; id += 2 {
+			if !yield(id) {
+				return
+			}
+		}
+	}
+	require.Equal(t, got, h.NearestAmong(q, odds, 10))
 	for id := range uint32(200) {
 		h.Delete(id)
 	}

@@ -2,6 +2,7 @@ package vectors
 
 import (
 	"cmp"
+	"iter"
 	"slices"
 )
 
@@ -116,4 +117,19 @@ func (t *topK) sorted() []Result {
 	out := slices.Clone(t.q.h)
 	slices.SortFunc(out, compareResults)
 	return out
+}
+
+// nearestAmong keeps the k nearest of ids by the distances an index reports.
+func nearestAmong(distances func([]float32, iter.Seq[uint32], func(uint32, float32, bool)), q []float32,
+	ids iter.Seq[uint32], k int) []Result {
+	if k <= 0 {
+		return nil
+	}
+	top := newTopK(k)
+	distances(q, ids, func(id uint32, d float32, ok bool) {
+		if ok {
+			top.offer(Result{id, d})
+		}
+	})
+	return top.sorted()
 }
