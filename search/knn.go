@@ -238,10 +238,7 @@ func (p *part) nearestFirst(m *roaring.Bitmap, req *Request, want int) []Hit {
 			h.Sort = SortValue{Num: float64(d), IsNum: true}
 			h.Dist, h.HasDist = float64(d), true
 		}
-		if top.admits(&h, rank, p.heads, id) {
-			p.fill(&h, id)
-			top.offer(h)
-		}
+		p.offer(top, rank, h, id)
 	})
 	return top.sorted()
 }

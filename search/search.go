@@ -90,6 +90,15 @@ func (p *part) fill(h *Hit, id uint32) {
 	h.Key, h.doc = p.doc(id).key, id
 }
 
+// offer gives top document id's hit h (its score or sort value set), reading the key only
+// when the hit may enter.
+func (p *part) offer(top *topN, rank func(a, b Hit) int, h Hit, id uint32) {
+	if top.admits(&h, rank, p.heads, id) {
+		p.fill(&h, id)
+		top.offer(h)
+	}
+}
+
 // keyHead is a key's first eight bytes as a big-endian number (zero-padded), so that keys
 // whose heads differ compare as their heads do.
 func keyHead(key string) uint64 {
@@ -343,11 +352,7 @@ func matchPart(v engine.View, p *part, req *Request, ast query.Node, vq *vecQuer
 		} else {
 			h.Sort = p.sortValue(v, did, sortField)
 		}
-		if !top.admits(&h, rank, p.heads, did) {
-			continue
-		}
-		p.fill(&h, did)
-		top.offer(h)
+		p.offer(top, rank, h, did)
 	}
 	res.hits = top.sorted()
 	if sortField != nil {
@@ -440,11 +445,7 @@ func (e *evaluator) scoreFromPostings(m *roaring.Bitmap, sc *scorer, top *topN, 
 			score = p.doc(did).score
 		}
 		h := Hit{Score: total * score}
-		if !top.admits(&h, rank, p.heads, did) {
-			continue
-		}
-		p.fill(&h, did)
-		top.offer(h)
+		p.offer(top, rank, h, did)
 	}
 	return true
 }
@@ -529,10 +530,7 @@ func rangeSorted(p *part, req *Request, ast query.Node, st *partStats, b *statsB
 	rank := hitRank(req)
 	ok = sortIdx.walk(nil, accept, lo, hi, want, req.SortDesc, func(id uint32, v float64) {
 		h := Hit{Sort: SortValue{Num: v, IsNum: true}}
-		if top.admits(&h, rank, p.heads, id) {
-			p.fill(&h, id)
-			top.offer(h)
-		}
+		p.offer(top, rank, h, id)
 	})
 	if !ok {
 		// Fewer than a page have a sort value: the page takes matches without one too
@@ -543,10 +541,7 @@ func rangeSorted(p *part, req *Request, ast query.Node, st *partStats, b *statsB
 			if v, ok := sortIdx.firstValue(id); ok {
 				h.Sort = SortValue{Num: v, IsNum: true}
 			}
-			if top.admits(&h, rank, p.heads, id) {
-				p.fill(&h, id)
-				top.offer(h)
-			}
+			p.offer(top, rank, h, id)
 			return true
 		})
 	}
@@ -595,10 +590,7 @@ func (p *part) walkNumeric(m *roaring.Bitmap, ast query.Node, req *Request, f *F
 	rank := hitRank(&Request{SortBy: f.Name, SortDesc: req.SortDesc})
 	return idx.walk(m, nil, lo, hi, want, req.SortDesc, func(id uint32, v float64) {
 		h := Hit{Sort: SortValue{Num: v, IsNum: true}}
-		if top.admits(&h, rank, p.heads, id) {
-			p.fill(&h, id)
-			top.offer(h)
-		}
+		p.offer(top, rank, h, id)
 	})
 }
 
