@@ -13,19 +13,8 @@ import (
 // FuzzVectorQuery runs fuzzed KNN and VECTOR_RANGE queries, with fuzzed blobs and K, over a
 // small index of both algorithms: each answers or errs, and nothing panics.
 func FuzzVectorQuery(f *testing.F) {
-	store := engine.New(engine.Options{Shards: 2})
-	r := NewRegistry(store)
-	defer r.Close()
-	def, err := ParseCreate("i", strings.Fields("PREFIX 1 d: SCHEMA t TAG n NUMERIC "+
-		"h VECTOR HNSW 6 TYPE FLOAT32 DIM 3 DISTANCE_METRIC COSINE f VECTOR FLAT 6 TYPE FLOAT16 DIM 3 DISTANCE_METRIC L2"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	def.SkipScan = true
-	if err := r.Create(def); err != nil {
-		f.Fatal(err)
-	}
-	idx := r.Get("i")
+	store, r, idx := newTestIndex(f, 2, "PREFIX 1 d: SCHEMA t TAG n NUMERIC "+
+		"h VECTOR HNSW 6 TYPE FLOAT32 DIM 3 DISTANCE_METRIC COSINE f VECTOR FLAT 6 TYPE FLOAT16 DIM 3 DISTANCE_METRIC L2")
 	tx := store.BeginAll(true)
 	for i := range 50 {
 		h := engine.NewHash()

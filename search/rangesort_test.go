@@ -19,14 +19,7 @@ import (
 // match gives. Leaves are small here, so that the 3000 documents make many.
 func TestRangeSortedMatchesScan(t *testing.T) {
 	withLeafMax(t, 16)
-	store := engine.New(engine.Options{Shards: 2})
-	r := NewRegistry(store)
-	defer r.Close()
-	def, err := ParseCreate("i", strings.Fields("PREFIX 1 d: SCHEMA price NUMERIC rating NUMERIC SORTABLE"))
-	require.NoError(t, err)
-	def.SkipScan = true
-	require.NoError(t, r.Create(def))
-	idx := r.Get("i")
+	store, r, idx := newTestIndex(t, 2, "PREFIX 1 d: SCHEMA price NUMERIC rating NUMERIC SORTABLE")
 	type rec struct {
 		key           string
 		price, rating float64
@@ -130,13 +123,7 @@ func TestRangeSortedMatchesScan(t *testing.T) {
 // fewer than a page, and the page ends with documents without a value, by key.
 func TestRangeSortedFewSortValues(t *testing.T) {
 	withLeafMax(t, 16)
-	store := engine.New(engine.Options{Shards: 1})
-	r := NewRegistry(store)
-	defer r.Close()
-	def, err := ParseCreate("i", strings.Fields("PREFIX 1 d: SCHEMA price NUMERIC rating NUMERIC SORTABLE"))
-	require.NoError(t, err)
-	def.SkipScan = true
-	require.NoError(t, r.Create(def))
+	store, r, idx := newTestIndex(t, 1, "PREFIX 1 d: SCHEMA price NUMERIC rating NUMERIC SORTABLE")
 	tx := store.BeginAll(true)
 	for i := range 3000 {
 		h := engine.NewHash()
@@ -149,7 +136,7 @@ func TestRangeSortedFewSortValues(t *testing.T) {
 	}
 	tx.End()
 	rtx := store.BeginAll(false)
-	res, err := r.Search(&rtx, r.Get("i"), &Request{Query: "@price:[0 99]", SortBy: "rating", Limit: 5})
+	res, err := r.Search(&rtx, idx, &Request{Query: "@price:[0 99]", SortBy: "rating", Limit: 5})
 	rtx.End()
 	require.NoError(t, err)
 	require.EqualValues(t, 3000, res.Total)

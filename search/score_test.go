@@ -15,14 +15,8 @@ import (
 // BM25 read from the postings (scoreFromPostings) equals BM25 read from each document's
 // token list (evaluator.score), word by word, with stems, repeats and field weights.
 func TestScoreFromPostingsMatchesTokenLists(t *testing.T) {
-	store := engine.New(engine.Options{Shards: 1})
-	r := NewRegistry(store)
-	defer r.Close()
-	def, err := ParseCreate("i", strings.Fields("PREFIX 1 d: SCHEMA title TEXT WEIGHT 3 body TEXT"))
-	require.NoError(t, err)
-	def.SkipScan = true
-	require.NoError(t, r.Create(def))
-	idx := r.Get("i")
+	store, _, idx := newTestIndex(t, 1, "PREFIX 1 d: SCHEMA title TEXT WEIGHT 3 body TEXT")
+	def := idx.Def
 	words := []string{"run", "runs", "running", "runner", "city", "cities", "river", "stone", "light", "lights"}
 	tx := store.BeginAll(true)
 	for i := range 400 {

@@ -3,7 +3,6 @@ package search
 import (
 	"os"
 	"strconv"
-	"strings"
 	"testing"
 
 	"darner/engine"
@@ -12,17 +11,7 @@ import (
 // benchIndex loads n generated documents into a one-shard store with an index over them.
 func benchIndex(b testing.TB, n int) (*engine.Store, *Registry, *Index) {
 	b.Helper()
-	store := engine.New(engine.Options{Shards: 1})
-	r := NewRegistry(store)
-	b.Cleanup(r.Close)
-	def, err := ParseCreate("i", strings.Fields("PREFIX 1 doc: "+benchSchema))
-	if err != nil {
-		b.Fatal(err)
-	}
-	def.SkipScan = true
-	if err := r.Create(def); err != nil {
-		b.Fatal(err)
-	}
+	store, r, idx := newTestIndex(b, 1, "PREFIX 1 doc: "+benchSchema)
 	gen := newBenchDocs()
 	tx := store.BeginAll(true)
 	v := tx.ShardView(0, 0)
@@ -30,7 +19,7 @@ func benchIndex(b testing.TB, n int) (*engine.Store, *Registry, *Index) {
 		v.Set("doc:"+strconv.Itoa(i), gen.next(), false)
 	}
 	tx.End()
-	return store, r, r.Get("i")
+	return store, r, idx
 }
 
 // BenchmarkSearch runs each query class over 200 000 documents, or as many as
