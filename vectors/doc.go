@@ -1,8 +1,10 @@
 // Package vectors stores vectors and finds the nearest ones. It holds the element types a
 // vector field may declare (FLOAT32, FLOAT64, FLOAT16, BFLOAT16) and their little-endian
 // encodings, the distance metrics (L2, IP, COSINE, reported as RediSearch reports them),
-// and the indexes: FLAT, an exact scan over contiguous storage. Kernels run on
-// github.com/viterin/vek (SIMD float32); every type is converted to float32 when stored.
+// and the indexes: FLAT, an exact scan over contiguous storage, and HNSW, a graph written
+// here. Dot products run on github.com/viterin/vek (SIMD float32); squared L2 has its own
+// AVX2/FMA kernel (l2_amd64.s), as vek's Distance takes an inexact square root. Every type
+// is converted to float32 when stored.
 //
 // It knows nothing of Redis, keys or queries: callers give each vector a uint32 id (a
 // document may have several vectors under one id) and get ids and distances back. An index
