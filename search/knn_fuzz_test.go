@@ -58,7 +58,7 @@ func TestVectorScratchStaysSmall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := newPart(def)
+	p := newPart(def, nil)
 	for i := range 50 {
 		h := engine.NewHash()
 		h.Set("v", binary.LittleEndian.AppendUint32(binary.LittleEndian.AppendUint32(nil, math.Float32bits(float32(i))), 0))

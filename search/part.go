@@ -9,10 +9,13 @@ import (
 )
 
 // part is one shard's share of an index: the documents of the keys that shard owns.
-// Every method runs under that shard's lock (write lock for changes, read lock for
-// queries), which is what guards the part; it has no lock of its own.
+// Changes are made by the shard's indexer goroutine, in the order writes queued them;
+// readers hold the shard's lock and first wait for the indexer to catch up (see indexer),
+// after which nothing changes the part until they release the lock. It has no lock of its
+// own.
 type part struct {
 	def     *Def
+	ix      *indexer // the shard's; nil for a part driven directly by update
 	stemmer *stemmer // the default language's
 
 	// Documents are filed under the number the registry gave their key (engine.Object.Doc),
@@ -54,9 +57,10 @@ type docPage [1 << docPageBits]doc
 // doc returns the document with id.
 func (p *part) doc(id uint32) *doc { return &p.pages[id>>docPageBits][id&(1<<docPageBits-1)] }
 
-func newPart(def *Def) *part {
+func newPart(def *Def, ix *indexer) *part {
 	p := &part{
 		def:     def,
+		ix:      ix,
 		stemmer: stemmerFor(def.Language),
 		live:    roaring.New(),
 		text:    newTextIndex(def.numText),
@@ -90,6 +94,14 @@ func newPart(def *Def) *part {
 	return p
 }
 
+// settle waits until the shard's indexer has applied every change queued to it. Whoever
+// reads the part calls it first, holding the shard's lock.
+func (p *part) settle() {
+	if p.ix != nil {
+		p.ix.wait()
+	}
+}
+
 // numDocs is the number of indexed documents.
 func (p *part) numDocs() int { return p.count }
 
@@ -115,21 +127,18 @@ func (p *part) keys() []string {
 	return out
 }
 
-// update indexes key's current value (o), under its number o.Doc, replacing what was
-// indexed before. A value of the wrong type, or one whose fields cannot be indexed, takes
-// the key out of the index. The caller has checked that the index takes key.
+// update indexes key's current value (o) at once, under its number o.Doc, replacing what
+// was indexed before: what the shard's indexer does with a queued change, for tests and
+// benchmarks that drive a part without one. A value of the wrong type, or one whose fields
+// cannot be indexed, takes the key out of the index.
 func (p *part) update(key string, o *engine.Object) {
-	p.remove(o.Doc)
-	src := p.def.source(o)
-	if src == nil {
-		return
+	b := newBatch()
+	c := change{p: p, doc: o.Doc, first: -1, key: key}
+	if src := p.def.source(o); src != nil {
+		var scratch [][]float32
+		c.first = b.capture(p.def, src, &scratch)
 	}
-	d, n, ok := p.analyse(key, src)
-	if !ok {
-		p.failures++
-		return
-	}
-	p.add(o.Doc, d, n)
+	p.apply(b, &c)
 }
 
 // remove takes document id out of the index, if it is there.
@@ -225,16 +234,16 @@ func (p *part) add(id uint32, d doc, n int32) {
 func (p *part) analyse(key string, src source) (d doc, n int32, ok bool) {
 	def := p.def
 	d = doc{key: key, score: def.Score}
-	if def.ScoreField != "" {
-		if vs := src.values(&Field{Path: def.ScoreField, json: scoreFieldPath(def)}); len(vs) > 0 {
+	if f := def.options[0]; f != nil {
+		if vs := src.values(f); len(vs) > 0 {
 			if f, ok := parseFloat(vs[0]); ok {
 				d.score = f
 			}
 		}
 	}
 	lang := def.Language
-	if def.LanguageField != "" {
-		if vs := src.values(&Field{Path: def.LanguageField, json: languageFieldPath(def)}); len(vs) > 0 && knownLanguage(vs[0]) {
+	if f := def.options[1]; f != nil {
+		if vs := src.values(f); len(vs) > 0 && knownLanguage(vs[0]) {
 			lang = strings.ToLower(vs[0])
 		}
 	}

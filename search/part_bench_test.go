@@ -18,7 +18,7 @@ func BenchmarkIndexHash(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	p := newPart(def)
+	p := newPart(def, nil)
 	gen := newBenchDocs()
 	docs := make([]*engine.Object, b.N)
 	keys := make([]string, b.N)

@@ -35,6 +35,10 @@ type Registry struct {
 	// deleted, and every index's part on the shard files the document under it, so that no
 	// part needs a map from keys to documents.
 	nums []docNums
+
+	// ix are the shards' indexers: each applies its shard's index changes in order on a
+	// goroutine of its own (see indexer).
+	ix []*indexer
 }
 
 // docNums is one shard's document numbers: 1 up to next have been handed out; free are
@@ -85,6 +89,11 @@ func NewRegistry(store *engine.Store) *Registry {
 	r.DefaultDialect.Store(1)
 	r.ctx, r.cancel = context.WithCancel(context.Background())
 	r.list.Store(&[]*Index{})
+	for range store.Shards() {
+		ix := newIndexer()
+		r.ix = append(r.ix, ix)
+		r.wg.Go(ix.run)
+	}
 	store.AddObserver(r)
 	r.wg.Add(1)
 	go r.expireTemporary()
@@ -129,9 +138,12 @@ func (r *Registry) dropIfSame(idx *Index) {
 	}
 }
 
-// Close stops background index builds and waits for them.
+// Close stops background index builds and the indexers, and waits for them.
 func (r *Registry) Close() {
 	r.cancel()
+	for _, ix := range r.ix {
+		ix.close()
+	}
 	r.wg.Wait()
 }
 
@@ -144,8 +156,8 @@ func (r *Registry) Create(def *Def) error {
 	}
 	idx := &Index{Def: def, created: time.Now()}
 	idx.touch()
-	for range r.store.Shards() {
-		idx.parts = append(idx.parts, newPart(def))
+	for shard := range r.store.Shards() {
+		idx.parts = append(idx.parts, newPart(def, r.ix[shard]))
 	}
 	r.byName[def.Name] = idx
 	r.publish()
@@ -207,6 +219,7 @@ func (r *Registry) Drop(tx *engine.Tx, name string, deleteDocs bool) error {
 	if deleteDocs {
 		for id, p := range idx.parts {
 			v := tx.ShardView(0, id)
+			p.settle()
 			for _, key := range p.keys() {
 				v.Delete(key)
 			}
@@ -242,7 +255,7 @@ func (r *Registry) Observe(shard int, ev engine.Event) {
 			if o.Doc == 0 {
 				o.Doc = r.nums[shard].get()
 			}
-			p.update(ev.Key, o)
+			r.ix[shard].update(p, ev.Key, o)
 		}
 	case engine.EventDelete, engine.EventExpire:
 		if ev.Doc == 0 {
@@ -252,7 +265,7 @@ func (r *Registry) Observe(shard int, ev engine.Event) {
 			if idx.Def.Temporary > 0 && idx.Def.matches(ev.Key) {
 				idx.touch()
 			}
-			idx.parts[shard].remove(ev.Doc)
+			r.ix[shard].remove(idx.parts[shard], ev.Doc)
 		}
 		r.nums[shard].put(ev.Doc)
 	}
@@ -296,7 +309,7 @@ func (r *Registry) scan(idx *Index) {
 						if o.Doc == 0 {
 							o.Doc = r.nums[id].get()
 						}
-						p.update(key, o)
+						r.ix[id].update(p, key, o)
 					}
 					idx.scanned.Add(1)
 				})
@@ -309,6 +322,10 @@ func (r *Registry) scan(idx *Index) {
 				break
 			}
 		}
+	}
+	// The scan is done when what it queued is indexed.
+	for _, ix := range r.ix {
+		ix.wait()
 	}
 }
 
@@ -342,6 +359,7 @@ func (idx *Index) Stats(tx *engine.Tx) Stats {
 	terms := map[string]bool{} // a word held in several shards counts once
 	for id, p := range idx.parts {
 		_ = tx.ShardView(0, id) // asserts that tx holds the shard
+		p.settle()
 		s.Docs += int64(p.numDocs())
 		s.MaxDocID += int64(p.maxID)
 		p.text.liveTerms(func(w string) { terms[w] = true })

@@ -96,6 +96,9 @@ type Def struct {
 	numNum    int
 	numGeo    int
 	numVec    int
+	// options are SCORE_FIELD and LANGUAGE_FIELD as fields to read (nil when not given),
+	// numbered after Fields.
+	options [2]*Field
 }
 
 // ArgError is an error in an FT command's arguments; its text is the reply.
@@ -440,6 +443,11 @@ func (d *Def) finish() {
 		count[f.Type]++
 	}
 	d.numText, d.numTag, d.numNum, d.numGeo, d.numVec = count[Text], count[Tag], count[Numeric], count[Geo], count[Vector]
+	for i, path := range []string{d.ScoreField, d.LanguageField} {
+		if path != "" {
+			d.options[i] = &Field{Path: path, Name: path, json: optionPath(d, path), pos: len(d.Fields) + i}
+		}
+	}
 	d.weights = make([]float64, d.numText)
 	for _, f := range d.Fields {
 		if f.Type == Text {

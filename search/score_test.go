@@ -35,6 +35,7 @@ func TestScoreFromPostingsMatchesTokenLists(t *testing.T) {
 	}
 	tx.End()
 	p := idx.parts[0]
+	p.settle() // the test reads the part without a search, which would wait for the indexer
 	for _, q := range []string{"running", "city", "run river", "lights | stone", "@title:runs", "citi*", "%rivr%"} {
 		req := &Request{Query: q, Dialect: 2, Limit: 1000}
 		ast, err := query.Parse(q, query.Options{Dialect: 2, IsStopWord: def.IsStopWord})

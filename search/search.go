@@ -293,6 +293,7 @@ func searchPart(v engine.View, p *part, req *Request, ast query.Node, vq *vecQue
 // matchPart is searchPart before the yielded distances are added.
 func matchPart(v engine.View, p *part, req *Request, ast query.Node, vq *vecQuery, st *partStats,
 	b *statsBarrier, global *scoring) partResult {
+	p.settle()
 	if vq != nil {
 		return knnPart(v, p, newEvaluator(v, p, req), req, ast.(*query.KNN), vq, st, b)
 	}

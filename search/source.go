@@ -232,11 +232,8 @@ func parseFloat(s string) (float64, bool) {
 	return f, true
 }
 
-// scoreFieldPath and languageFieldPath compile SCORE_FIELD / LANGUAGE_FIELD for JSON
-// indexes, where they name a path.
-func scoreFieldPath(d *Def) *jsonField    { return optionPath(d, d.ScoreField) }
-func languageFieldPath(d *Def) *jsonField { return optionPath(d, d.LanguageField) }
-
+// optionPath compiles SCORE_FIELD or LANGUAGE_FIELD for a JSON index, where they name a
+// path.
 func optionPath(d *Def, p string) *jsonField {
 	if d.On != OnJSON {
 		return nil
