@@ -32,7 +32,7 @@ func printRun(cfg *config, sr *shardRun, raw int64) {
 		}
 	}
 	loadRow("HSET, no index", sr.plain)
-	loadRow("HSET, index created before loading", sr.indexed)
+	loadRow("HSET, index created before loading, until FT.INFO counts every document", sr.indexed)
 	loadRow("HSET, no index (again, before FT.CREATE)", sr.plain2)
 	loadRow("FT.CREATE over the loaded keys, until indexing = 0", sr.scan)
 

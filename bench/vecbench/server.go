@@ -277,43 +277,50 @@ func appendBulk(b, s []byte) []byte {
 	return append(b, "\r\n"...)
 }
 
-// serverQueries runs FT.SEARCH KNN from conns goroutines, one go-redis connection each,
-// each cycling through the queries from its own starting point, for dur.
+// serverQueries runs FT.SEARCH KNN from conns goroutines, each on a connection of its own
+// with one query in flight, each cycling through the queries from its own starting point,
+// for dur. The commands are encoded once beforehand and replies read straight off the
+// socket, as redis-benchmark does, so that the load generator, which shares the machine's
+// cores with the server, spends as little of them as it can.
 func serverQueries(ctx context.Context, addr string, d *dataset, blobs [][]byte, ef, conns int, dur time.Duration) (serverPoint, error) {
-	rdb := redis.NewClient(&redis.Options{Addr: addr, Protocol: 2, PoolSize: conns, MinIdleConns: conns,
-		ReadTimeout: time.Minute, WriteTimeout: time.Minute})
-	defer rdb.Close()
 	q := fmt.Sprintf("*=>[KNN %d @v $q EF_RUNTIME %d]", gtK, ef)
-	// Warm the connections: one query each, at once.
-	var wg sync.WaitGroup
-	for range conns {
-		wg.Go(func() { rdb.Do(ctx, "FT.SEARCH", "v", q, "PARAMS", "2", "q", blobs[0], "NOCONTENT", "DIALECT", "2") })
+	cmds := make([][]byte, d.nq)
+	for i := range cmds {
+		args := [][]byte{[]byte("FT.SEARCH"), []byte("v"), []byte(q), []byte("PARAMS"), []byte("2"),
+			[]byte("q"), blobs[i], []byte("NOCONTENT"), []byte("DIALECT"), []byte("2")}
+		b := fmt.Appendf(nil, "*%d\r\n", len(args))
+		for _, a := range args {
+			b = appendBulk(b, a)
+		}
+		cmds[i] = b
 	}
-	wg.Wait()
+	workers := make([]*queryConn, conns)
+	for g := range workers {
+		qc, err := dialQuery(addr)
+		if err != nil {
+			return serverPoint{}, err
+		}
+		defer qc.conn.Close()
+		if _, err := qc.do(cmds[0]); err != nil { // warm the connection
+			return serverPoint{}, err
+		}
+		workers[g] = qc
+	}
 
+	var wg sync.WaitGroup
 	lats := make([][]time.Duration, conns)
 	hits := make([]int, conns)
 	errs := make([]error, conns)
 	t0 := time.Now()
-	for g := range conns {
+	for g, qc := range workers {
 		wg.Go(func() {
 			for i := g * d.nq / conns; time.Since(t0) < dur; i = (i + 1) % d.nq {
 				s := time.Now()
-				res, err := rdb.Do(ctx, "FT.SEARCH", "v", q, "PARAMS", "2", "q", blobs[i], "NOCONTENT", "DIALECT", "2").Slice()
+				found, err := qc.do(cmds[i])
 				lats[g] = append(lats[g], time.Since(s))
 				if err != nil {
 					errs[g] = err
 					return
-				}
-				found := make([]uint32, 0, gtK)
-				for _, k := range res[1:] {
-					ks, _ := k.(string)
-					id, err := strconv.ParseUint(strings.TrimPrefix(ks, "d:"), 10, 32)
-					if err != nil {
-						errs[g] = fmt.Errorf("FT.SEARCH returned key %q", ks)
-						return
-					}
-					found = append(found, uint32(id))
 				}
 				hits[g] += recallAt10(d.gt[i*gtK:(i+1)*gtK], found)
 			}
@@ -335,4 +342,57 @@ func serverQueries(ctx context.Context, addr string, d *dataset, blobs [][]byte,
 	slices.Sort(all)
 	return serverPoint{conns: conns, qps: float64(len(all)) / el.Seconds(),
 		p50: all[len(all)/2], p99: all[len(all)*99/100], recall: float64(hit) / float64(gtK*len(all))}, nil
+}
+
+// queryConn is one connection of the query load generator.
+type queryConn struct {
+	conn  net.Conn
+	r     *bufio.Reader
+	found []uint32
+}
+
+func dialQuery(addr string) (*queryConn, error) {
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return &queryConn{conn: conn, r: bufio.NewReaderSize(conn, 16<<10)}, nil
+}
+
+// do sends one encoded FT.SEARCH … NOCONTENT and returns the document numbers of the keys
+// (d:<n>) of its reply, which is valid until the next call.
+func (qc *queryConn) do(cmd []byte) ([]uint32, error) {
+	if _, err := qc.conn.Write(cmd); err != nil {
+		return nil, err
+	}
+	line, err := qc.r.ReadSlice('\n')
+	if err != nil {
+		return nil, err
+	}
+	if line[0] != '*' {
+		return nil, fmt.Errorf("FT.SEARCH replied %q", line)
+	}
+	n, err := strconv.Atoi(string(line[1 : len(line)-2]))
+	if err != nil || n < 1 {
+		return nil, fmt.Errorf("FT.SEARCH replied %q", line)
+	}
+	if line, err = qc.r.ReadSlice('\n'); err != nil || line[0] != ':' { // the total
+		return nil, fmt.Errorf("FT.SEARCH's total: %q %v", line, err)
+	}
+	qc.found = qc.found[:0]
+	for range n - 1 {
+		if line, err = qc.r.ReadSlice('\n'); err != nil || line[0] != '$' {
+			return nil, fmt.Errorf("FT.SEARCH's key: %q %v", line, err)
+		}
+		if line, err = qc.r.ReadSlice('\n'); err != nil {
+			return nil, err
+		}
+		key := string(line[:len(line)-2])
+		id, err := strconv.ParseUint(strings.TrimPrefix(key, "d:"), 10, 32)
+		if err != nil {
+			return nil, fmt.Errorf("FT.SEARCH returned key %q", key)
+		}
+		qc.found = append(qc.found, uint32(id))
+	}
+	return qc.found, nil
 }
