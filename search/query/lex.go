@@ -64,6 +64,7 @@ type comparison struct {
 type lexer struct {
 	src  string
 	v2   bool
+	all  bool // try every rule at every byte (tests check that the first-byte tables agree)
 	stop func(string) bool
 	toks []token
 	near string
@@ -71,10 +72,11 @@ type lexer struct {
 }
 
 // rule is one scanner rule: match returns the end of its longest match at i, or -1; act emits
-// the token (nil: the match is skipped).
+// the token (nil: the match is skipped); first tells the bytes a match can start with.
 type rule struct {
 	match func(s string, i int) int
 	act   func(l *lexer, i, j int)
+	first func(c byte) bool
 }
 
 // rulesV1 and rulesV2 are the scanners' rules in their source order (query_parser/v1 and
@@ -82,47 +84,76 @@ type rule struct {
 var (
 	rulesV1 = rules(
 		[]rule{
-			{matchNumberV1, (*lexer).number},
-			{matchSigil('@'), (*lexer).mod},
-			{matchSigil('$'), (*lexer).attr},
-			{matchLit("=>"), (*lexer).arrow},
-			{matchInfV1, (*lexer).inf},
+			{matchNumberV1, (*lexer).number, oneOf("-0123456789")},
+			{matchSigil('@'), (*lexer).mod, oneOf("@")},
+			{matchSigil('$'), (*lexer).attr, oneOf("$")},
+			{matchLit("=>"), (*lexer).arrow, oneOf("=")},
+			{matchInfV1, (*lexer).inf, oneOf("'+-i")},
 		},
 		[]rule{
-			{matchTerm, (*lexer).term},
-			{affixMatcher(tPrefix, numberEndsV1, false), affixAct(tPrefix)},
-			{affixMatcher(tSuffix, numberEndsV1, false), affixAct(tSuffix)},
-			{affixMatcher(tContains, numberEndsV1, false), affixAct(tContains)},
+			{matchTerm, (*lexer).term, startsTerm},
+			{affixMatcher(tPrefix, numberEndsV1, false), affixAct(tPrefix), anyOf(startsTerm, oneOf("-"))},
+			{affixMatcher(tSuffix, numberEndsV1, false), affixAct(tSuffix), oneOf("*")},
+			{affixMatcher(tContains, numberEndsV1, false), affixAct(tContains), oneOf("*")},
 		})
 	rulesV2 = rules(
 		[]rule{
-			{matchSize, (*lexer).size},
-			{matchNumberV2, (*lexer).number},
-			{matchSigil('@'), (*lexer).mod},
-			{matchSigil('$'), (*lexer).attr},
-			{matchCmp, (*lexer).cmp},
-			{matchLit("=>"), (*lexer).arrow},
-			{matchFold("as"), wordAct(tAs)},
-			{matchInfV2, (*lexer).inf},
-			{matchEmpty, (*lexer).empty},
+			{matchSize, (*lexer).size, isDigit},
+			{matchNumberV2, (*lexer).number, oneOf("+-.0123456789")},
+			{matchSigil('@'), (*lexer).mod, oneOf("@")},
+			{matchSigil('$'), (*lexer).attr, oneOf("$")},
+			{matchCmp, (*lexer).cmp, oneOf("@")},
+			{matchLit("=>"), (*lexer).arrow, oneOf("=")},
+			{matchFold("as"), wordAct(tAs), oneOf("aA")},
+			{matchInfV2, (*lexer).inf, oneOf("+-iI")},
+			{matchEmpty, (*lexer).empty, oneOf(`"'`)},
 		},
 		[]rule{
-			{matchFold("ismissing"), wordAct(tIsMissing)},
-			{matchTerm, (*lexer).term},
-			{matchExact, (*lexer).exact},
-			{affixMatcher(tPrefix, numberEndsV2, true), affixAct(tPrefix)},
-			{affixMatcher(tSuffix, numberEndsV2, true), affixAct(tSuffix)},
-			{affixMatcher(tContains, numberEndsV2, true), affixAct(tContains)},
-			{matchWildcard, (*lexer).wildcard},
+			{matchFold("ismissing"), wordAct(tIsMissing), oneOf("iI")},
+			{matchTerm, (*lexer).term, startsTerm},
+			{matchExact, (*lexer).exact, oneOf(`"'`)},
+			{affixMatcher(tPrefix, numberEndsV2, true), affixAct(tPrefix), anyOf(startsTerm, oneOf(`+-.$"'`))},
+			{affixMatcher(tSuffix, numberEndsV2, true), affixAct(tSuffix), oneOf("*")},
+			{affixMatcher(tContains, numberEndsV2, true), affixAct(tContains), oneOf("*")},
+			{matchWildcard, (*lexer).wildcard, oneOf("w")},
 		})
+	// byFirstV1 and byFirstV2 list, for each byte, the rules (in order) whose matches can
+	// start with it: a step tries only those.
+	byFirstV1 = byFirst(rulesV1)
+	byFirstV2 = byFirst(rulesV2)
 )
+
+func oneOf(set string) func(byte) bool {
+	return func(c byte) bool { return strings.IndexByte(set, c) >= 0 }
+}
+
+func anyOf(a, b func(byte) bool) func(byte) bool {
+	return func(c byte) bool { return a(c) || b(c) }
+}
+
+// startsTerm tells the bytes a word starts with: a word byte, or the backslash of an escape.
+func startsTerm(c byte) bool { return isWordByte(c) || c == '\\' }
+
+func startsSkip(c byte) bool { return isPunct(c) || isSpace(c) || isCntrl(c) }
+
+func byFirst(rules []rule) *[256][]uint8 {
+	var t [256][]uint8
+	for c := range 256 {
+		for r := range rules {
+			if rules[r].first(byte(c)) {
+				t[c] = append(t[c], uint8(r))
+			}
+		}
+	}
+	return &t
+}
 
 // rules puts a dialect's rules in order: its own first rules, the quote and one-character
 // tokens both dialects share, skipped space, punctuation and control bytes, its last rules.
 func rules(first, last []rule) []rule {
-	out := append(first, rule{matchLit(`"`), punct(tQuote)})
+	out := append(first, rule{matchLit(`"`), punct(tQuote), oneOf(`"`)})
 	out = append(out, punctRules()...)
-	out = append(out, rule{matchSkip, nil})
+	out = append(out, rule{matchSkip, nil, startsSkip})
 	return append(out, last...)
 }
 
@@ -136,15 +167,18 @@ func punctRules() []rule {
 		{"[", tLSQB}, {"]", tRSQB}}
 	out := make([]rule, len(lits))
 	for i, l := range lits {
-		out[i] = rule{matchLit(l.s), punct(l.k)}
+		out[i] = rule{matchLit(l.s), punct(l.k), oneOf(l.s)}
 	}
 	return out
 }
 
 // lex returns the tokens of src, ending with tEOF.
 func lex(src string, v2 bool, stop func(string) bool) []token {
-	l := &lexer{src: src, v2: v2, stop: stop}
-	for i := 0; i < len(src); {
+	return (&lexer{src: src, v2: v2, stop: stop}).run()
+}
+
+func (l *lexer) run() []token {
+	for i := 0; i < len(l.src); {
 		i = l.step(i)
 	}
 	l.toks = append(l.toks, token{kind: tEOF, pos: l.last, near: l.near})
@@ -165,14 +199,22 @@ func firstKind(src string) kind {
 
 // step scans the longest match at i, emits its token if it has one, and returns its end.
 func (l *lexer) step(i int) int {
-	rules := rulesV1
+	rules, cands := rulesV1, byFirstV1[l.src[i]]
 	if l.v2 {
-		rules = rulesV2
+		rules, cands = rulesV2, byFirstV2[l.src[i]]
 	}
 	best, end := -1, i
-	for r := range rules {
-		if j := rules[r].match(l.src, i); j > end {
-			best, end = r, j
+	if l.all {
+		for r := range rules {
+			if j := rules[r].match(l.src, i); j > end {
+				best, end = r, j
+			}
+		}
+	} else {
+		for _, r := range cands {
+			if j := rules[r].match(l.src, i); j > end {
+				best, end = int(r), j
+			}
 		}
 	}
 	if best < 0 { // cannot happen: every byte is at least punctuation, space or a word
