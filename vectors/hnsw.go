@@ -315,9 +315,23 @@ func (h *HNSW) searchLayer(q []float32, eps []Result, ef, l int, vs *visitSet, a
 		if found.full() && c.Dist > found.worst().Dist {
 			break
 		}
+		// The neighbours not seen yet, then their distances, each vector prefetched while
+		// the one before it is computed: the walk waits on memory more than it computes.
+		todo := vs.todo[:0]
 		for _, n := range h.neighbours(int32(c.ID), l) {
-			if int(h.level[n]) < l || !vs.visit(n) {
-				continue // (a stale link to a reused slot on a level the node lacks)
+			// A stale link to a reused slot on a level the node lacks fails the level test,
+			// which level 0, that every node has, skips.
+			if (l == 0 || int(h.level[n]) >= l) && vs.visit(n) {
+				todo = append(todo, n)
+			}
+		}
+		vs.todo = todo
+		if len(todo) > 0 {
+			prefetch(h.vec(todo[0]))
+		}
+		for j, n := range todo {
+			if j+1 < len(todo) {
+				prefetch(h.vec(todo[j+1]))
 			}
 			d := h.dist(q, n)
 			if found.full() && d >= found.worst().Dist {
@@ -463,6 +477,7 @@ func (h *HNSW) distance(id uint32, q []float32) (float32, bool) {
 type visitSet struct {
 	gen  uint32
 	mark []uint32
+	todo []int32 // scratch: the neighbours a search step is about to measure
 }
 
 func (h *HNSW) getVisited() *visitSet {

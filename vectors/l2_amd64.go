@@ -15,3 +15,14 @@ func l2sq(a, b []float32) float32 {
 	}
 	return l2sqGo(a, b)
 }
+
+//go:noescape
+func prefetchAsm(p *float32, n int)
+
+// prefetch asks for v to be brought into the caches, so that a distance computed on it
+// soon after does not wait for memory.
+func prefetch(v []float32) {
+	if len(v) > 0 {
+		prefetchAsm(&v[0], len(v))
+	}
+}

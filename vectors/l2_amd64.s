@@ -69,3 +69,18 @@ done:
 	VZEROUPPER
 	MOVSS X0, ret+48(FP)
 	RET
+
+// func prefetchAsm(p *float32, n int)
+// Asks for the n floats at p to be brought into the caches (PREFETCHT0, one per 64-byte
+// line), without waiting for them.
+TEXT ·prefetchAsm(SB), NOSPLIT, $0-16
+	MOVQ p+0(FP), SI
+	MOVQ n+8(FP), CX
+	SHLQ $2, CX
+
+pfloop:
+	PREFETCHT0 (SI)
+	ADDQ $64, SI
+	SUBQ $64, CX
+	JG   pfloop
+	RET

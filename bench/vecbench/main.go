@@ -102,12 +102,13 @@ func run(args []string) error {
 		dim := fs.Int("dim", 128, "which data set (generated in -dir with seed 1 when missing)")
 		ef := fs.Int("ef", 24, "EF_RUNTIME of the queries, and ef of the in-process searches")
 		shards := fs.String("shards", "1,2", "darner --shards values, one server run each")
-		conns := fs.String("conns", "1,8", "query connections (go-redis), one point each")
+		conns := fs.String("conns", "1,8", "query connections, one point each")
 		threads := fs.String("threads", "1,2", "in-process search goroutines (1 must be first)")
 		dur := fs.Duration("duration", 5*time.Second, "time per point")
 		lc := fs.Int("load-conns", 8, "HSET load connections")
 		depth := fs.Int("depth", 100, "HSET pipeline depth")
 		seed := fs.Uint64("seed", 1, "in-process HNSW level seed")
+		prof := fs.String("cpuprofile", "", "darner writes its CPU profile to this path + \"-shards<N>\"")
 		fs.Parse(args[1:])
 		if *bin == "" {
 			return fmt.Errorf("-darner is required")
@@ -138,7 +139,7 @@ func run(args []string) error {
 			}
 		}
 		return runServer(serverConfig{dir: *dir, bin: *bin, dim: *dim, ef: *ef, shards: sh, conns: cs, threads: th,
-			duration: *dur, loadConn: *lc, depth: *depth, seed: *seed})
+			duration: *dur, loadConn: *lc, depth: *depth, seed: *seed, profile: *prof})
 	case "report":
 		fs.Parse(args[1:])
 		return report(os.Stdout, fs.Args())

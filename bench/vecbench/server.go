@@ -2,11 +2,13 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
 	"math"
 	"net"
+	"net/netip"
 	"os"
 	"os/exec"
 	"runtime"
@@ -37,6 +39,7 @@ type serverConfig struct {
 	loadConn int
 	depth    int
 	seed     uint64
+	profile  string // darner's --cpuprofile, with "-shards<N>" appended; "" for none
 }
 
 // serverPoint is one (shards, connections) measurement.
@@ -129,7 +132,11 @@ func serverRun(c serverConfig, d *dataset, sh int, blobs [][]byte, tag string) (
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
 	addr := "127.0.0.1:" + strconv.Itoa(port)
-	cmd := exec.Command(c.bin, "--port", strconv.Itoa(port), "--shards", strconv.Itoa(sh), "--loglevel", "warning")
+	flags := []string{"--port", strconv.Itoa(port), "--shards", strconv.Itoa(sh), "--loglevel", "warning"}
+	if c.profile != "" {
+		flags = append(flags, "--cpuprofile", c.profile+"-shards"+strconv.Itoa(sh))
+	}
+	cmd := exec.Command(c.bin, flags...)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Start(); err != nil {
 		return nil, err
@@ -300,7 +307,7 @@ func serverQueries(ctx context.Context, addr string, d *dataset, blobs [][]byte,
 		if err != nil {
 			return serverPoint{}, err
 		}
-		defer qc.conn.Close()
+		defer qc.close()
 		if _, err := qc.do(cmds[0]); err != nil { // warm the connection
 			return serverPoint{}, err
 		}
@@ -314,6 +321,8 @@ func serverQueries(ctx context.Context, addr string, d *dataset, blobs [][]byte,
 	t0 := time.Now()
 	for g, qc := range workers {
 		wg.Go(func() {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
 			for i := g * d.nq / conns; time.Since(t0) < dur; i = (i + 1) % d.nq {
 				s := time.Now()
 				found, err := qc.do(cmds[i])
@@ -344,55 +353,113 @@ func serverQueries(ctx context.Context, addr string, d *dataset, blobs [][]byte,
 		p50: all[len(all)/2], p99: all[len(all)*99/100], recall: float64(hit) / float64(gtK*len(all))}, nil
 }
 
-// queryConn is one connection of the query load generator.
+// queryConn is one connection of the query load generator: a blocking socket, read and
+// written with plain system calls from a goroutine locked to its thread, so that a reply
+// wakes the thread waiting for it directly. Go's network poller (park on EAGAIN, wake from
+// epoll) costs several system calls and a thread hand-off per reply, and on this machine the
+// load generator's CPU is taken from the server's.
 type queryConn struct {
-	conn  net.Conn
-	r     *bufio.Reader
+	fd    int
+	buf   []byte
 	found []uint32
 }
 
 func dialQuery(addr string) (*queryConn, error) {
-	conn, err := net.Dial("tcp", addr)
+	ap, err := netip.ParseAddrPort(addr)
 	if err != nil {
 		return nil, err
 	}
-	return &queryConn{conn: conn, r: bufio.NewReaderSize(conn, 16<<10)}, nil
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Connect(fd, &syscall.SockaddrInet4{Port: int(ap.Port()), Addr: ap.Addr().As4()}); err != nil {
+		syscall.Close(fd)
+		return nil, err
+	}
+	if err := syscall.SetsockoptInt(fd, syscall.IPPROTO_TCP, syscall.TCP_NODELAY, 1); err != nil {
+		syscall.Close(fd)
+		return nil, err
+	}
+	return &queryConn{fd: fd, buf: make([]byte, 0, 16<<10)}, nil
 }
+
+func (qc *queryConn) close() { syscall.Close(qc.fd) }
 
 // do sends one encoded FT.SEARCH … NOCONTENT and returns the document numbers of the keys
 // (d:<n>) of its reply, which is valid until the next call.
 func (qc *queryConn) do(cmd []byte) ([]uint32, error) {
-	if _, err := qc.conn.Write(cmd); err != nil {
-		return nil, err
+	for len(cmd) > 0 {
+		n, err := syscall.Write(qc.fd, cmd)
+		if err != nil {
+			return nil, err
+		}
+		cmd = cmd[n:]
 	}
-	line, err := qc.r.ReadSlice('\n')
-	if err != nil {
-		return nil, err
+	qc.buf = qc.buf[:0]
+	for {
+		if ok, err := qc.parse(); ok || err != nil {
+			return qc.found, err
+		}
+		if len(qc.buf) == cap(qc.buf) {
+			qc.buf = slices.Grow(qc.buf, cap(qc.buf))
+		}
+		n, err := syscall.Read(qc.fd, qc.buf[len(qc.buf):cap(qc.buf)])
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			return nil, fmt.Errorf("connection closed")
+		}
+		qc.buf = qc.buf[:len(qc.buf)+n]
 	}
-	if line[0] != '*' {
-		return nil, fmt.Errorf("FT.SEARCH replied %q", line)
+}
+
+// parse reads the reply in buf into found: ok is false while the reply is incomplete.
+func (qc *queryConn) parse() (ok bool, err error) {
+	b := qc.buf
+	line := func() ([]byte, bool) {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			return nil, false
+		}
+		l := b[:i-1]
+		b = b[i+1:]
+		return l, true
 	}
-	n, err := strconv.Atoi(string(line[1 : len(line)-2]))
+	l, ok := line()
+	if !ok {
+		return false, nil
+	}
+	if len(l) == 0 || l[0] != '*' {
+		return false, fmt.Errorf("FT.SEARCH replied %q", l)
+	}
+	n, err := strconv.Atoi(string(l[1:]))
 	if err != nil || n < 1 {
-		return nil, fmt.Errorf("FT.SEARCH replied %q", line)
+		return false, fmt.Errorf("FT.SEARCH replied %q", l)
 	}
-	if line, err = qc.r.ReadSlice('\n'); err != nil || line[0] != ':' { // the total
-		return nil, fmt.Errorf("FT.SEARCH's total: %q %v", line, err)
+	if l, ok = line(); !ok {
+		return false, nil
+	}
+	if len(l) == 0 || l[0] != ':' {
+		return false, fmt.Errorf("FT.SEARCH's total: %q", l)
 	}
 	qc.found = qc.found[:0]
 	for range n - 1 {
-		if line, err = qc.r.ReadSlice('\n'); err != nil || line[0] != '$' {
-			return nil, fmt.Errorf("FT.SEARCH's key: %q %v", line, err)
+		if l, ok = line(); !ok {
+			return false, nil
 		}
-		if line, err = qc.r.ReadSlice('\n'); err != nil {
-			return nil, err
+		if len(l) == 0 || l[0] != '$' {
+			return false, fmt.Errorf("FT.SEARCH's key: %q", l)
 		}
-		key := string(line[:len(line)-2])
-		id, err := strconv.ParseUint(strings.TrimPrefix(key, "d:"), 10, 32)
+		if l, ok = line(); !ok {
+			return false, nil
+		}
+		id, err := strconv.ParseUint(strings.TrimPrefix(string(l), "d:"), 10, 32)
 		if err != nil {
-			return nil, fmt.Errorf("FT.SEARCH returned key %q", key)
+			return false, fmt.Errorf("FT.SEARCH returned key %q", l)
 		}
 		qc.found = append(qc.found, uint32(id))
 	}
-	return qc.found, nil
+	return true, nil
 }
