@@ -2,6 +2,7 @@ package search
 
 import (
 	"sync"
+	"time"
 	"unsafe"
 
 	"darner/engine"
@@ -29,19 +30,42 @@ type indexer struct {
 	queued  uint64 // changes queued since the start
 	applied uint64 // changes applied
 	closed  bool
+	// limit is how many changes may wait: about queueBudget of the indexer's work at the
+	// time per change it has measured (see room).
+	limit   int
+	perItem time.Duration // moving average of the time one change takes to apply
 
 	vecs [][]float32 // scratch for decoding vectors while capturing, under mu
 }
 
-// maxQueued bounds the changes waiting to be applied. A writer that finds the queue full
-// waits (holding its shard's lock, so others wait behind it): the index cannot fall behind
-// without bound, and what is queued stays a few megabytes.
-const maxQueued = 8192
+// The queue is bounded by the time its changes take to apply, not by their number: a
+// search waits for what is queued, and a change can take microseconds (a short text) or a
+// millisecond (a large vector into an HNSW graph). A writer that finds the queue full waits
+// (holding its shard's lock, so others wait behind it). So the index never falls behind by
+// more than about queueBudget of work, a search waits at most about twice that (the batch
+// being applied and the one queued), and what is queued stays small.
+const (
+	queueBudget = 2 * time.Millisecond
+	minQueued   = 4
+	maxQueued   = 8192
+)
 
 func newIndexer() *indexer {
-	ix := &indexer{fill: newBatch(), spare: newBatch()}
+	ix := &indexer{fill: newBatch(), spare: newBatch(), limit: maxQueued}
 	ix.cond.L = &ix.mu
 	return ix
+}
+
+// measured updates the time per change from a batch of n changes that took d, and the
+// queue's limit from it; ix.mu is held.
+func (ix *indexer) measured(n int, d time.Duration) {
+	per := d / time.Duration(n)
+	if ix.perItem == 0 {
+		ix.perItem = per
+	} else {
+		ix.perItem = (4*ix.perItem + per) / 5
+	}
+	ix.limit = int(min(max(queueBudget/max(ix.perItem, 1), minQueued), maxQueued))
 }
 
 // run applies queued changes until close.
@@ -59,15 +83,18 @@ func (ix *indexer) run() {
 		ix.fill, ix.spare = ix.spare, nil
 		ix.mu.Unlock()
 
+		t0 := time.Now()
 		for i := range b.changes {
 			c := &b.changes[i]
 			c.p.apply(b, c)
 		}
-		n := uint64(len(b.changes))
+		took := time.Since(t0)
+		n := len(b.changes)
 		b.reset()
 
 		ix.mu.Lock()
-		ix.applied += n
+		ix.applied += uint64(n)
+		ix.measured(n, took)
 		ix.spare = b
 		ix.cond.Broadcast()
 	}
@@ -110,7 +137,7 @@ func (ix *indexer) remove(p *part, doc uint32) {
 
 // room waits until the queue has room and returns the batch to queue into; ix.mu is held.
 func (ix *indexer) room() *batch {
-	for len(ix.fill.changes) >= maxQueued && !ix.closed {
+	for len(ix.fill.changes) >= ix.limit && !ix.closed {
 		ix.cond.Wait()
 	}
 	return ix.fill

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -124,4 +125,22 @@ func TestCaptureCopiesTheValues(t *testing.T) {
 	assert.Equal(t, "k", p.doc(1).key)
 	assert.Equal(t, "alpha", p.text.words[tid])
 	assert.Equal(t, "red", p.tags[0].vals[id])
+}
+
+// The queue holds about queueBudget of work at the measured time per change, within
+// [minQueued, maxQueued]: a search never waits long behind slow changes (vectors into a
+// graph), and fast ones (short texts) queue enough to keep the indexer busy.
+func TestIndexerLimitFollowsTheTimePerChange(t *testing.T) {
+	ix := newIndexer()
+	assert.Equal(t, maxQueued, ix.limit, "nothing measured yet")
+	ix.measured(100, 100*time.Microsecond) // 1 µs a change
+	assert.Equal(t, int(queueBudget/time.Microsecond), ix.limit)
+	for range 50 { // slow changes: the average follows
+		ix.measured(10, 10*time.Millisecond)
+	}
+	assert.Equal(t, minQueued, ix.limit)
+	for range 50 {
+		ix.measured(1000, time.Microsecond) // 1 ns a change
+	}
+	assert.Equal(t, maxQueued, ix.limit)
 }

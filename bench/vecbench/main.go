@@ -108,6 +108,7 @@ func run(args []string) error {
 		lc := fs.Int("load-conns", 8, "HSET load connections")
 		depth := fs.Int("depth", 100, "HSET pipeline depth")
 		seed := fs.Uint64("seed", 1, "in-process HNSW level seed")
+		during := fs.Bool("search-during-load", false, "also time searches sent one at a time while the vectors load")
 		prof := fs.String("cpuprofile", "", "darner writes its CPU profile to this path + \"-shards<N>\"")
 		fs.Parse(args[1:])
 		if *bin == "" {
@@ -139,7 +140,7 @@ func run(args []string) error {
 			}
 		}
 		return runServer(serverConfig{dir: *dir, bin: *bin, dim: *dim, ef: *ef, shards: sh, conns: cs, threads: th,
-			duration: *dur, loadConn: *lc, depth: *depth, seed: *seed, profile: *prof})
+			duration: *dur, loadConn: *lc, depth: *depth, seed: *seed, profile: *prof, searchDuringLoad: *during})
 	case "report":
 		fs.Parse(args[1:])
 		return report(os.Stdout, fs.Args())

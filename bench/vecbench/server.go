@@ -40,6 +40,8 @@ type serverConfig struct {
 	depth    int
 	seed     uint64
 	profile  string // darner's --cpuprofile, with "-shards<N>" appended; "" for none
+	// searchDuringLoad times searches sent while the vectors load (which take CPU from it).
+	searchDuringLoad bool
 }
 
 // serverPoint is one (shards, connections) measurement.
@@ -169,12 +171,28 @@ func serverRun(c serverConfig, d *dataset, sh int, blobs [][]byte, tag string) (
 		return nil, fmt.Errorf("FT.CREATE: %w", err)
 	}
 
+	// With -search-during-load, while the vectors load, one more connection searches, one query at a time, and times
+	// each answer: how long a search waits behind inserts.
+	during := make(chan []time.Duration, 1)
+	stop := make(chan struct{})
+	if c.searchDuringLoad {
+		cmds := encodeQueries(d, blobs, c.ef)
+		go func() { during <- searchDuringLoad(addr, cmds, stop) }()
+	} else {
+		during <- nil
+	}
 	t0 := time.Now()
 	if err := loadVectors(addr, d, c.loadConn, c.depth); err != nil {
 		return nil, err
 	}
 	loaded := time.Since(t0)
-	// HSET indexes before it replies; check that every document is in the index.
+	close(stop)
+	if lats := <-during; len(lats) > 0 {
+		slices.Sort(lats)
+		fmt.Printf("server-search-during-load %s shards=%d queries=%d p50_us=%.0f p99_us=%.0f max_us=%.0f\n", tag, sh,
+			len(lats), float64(lats[len(lats)/2])/1e3, float64(lats[len(lats)*99/100])/1e3, float64(lats[len(lats)-1])/1e3)
+	}
+	// FT.INFO waits for the index to hold what was written; check that it holds every document.
 	var docs int64
 	for {
 		docs, err = numDocs(ctx, admin)
@@ -290,17 +308,7 @@ func appendBulk(b, s []byte) []byte {
 // socket, as redis-benchmark does, so that the load generator, which shares the machine's
 // cores with the server, spends as little of them as it can.
 func serverQueries(ctx context.Context, addr string, d *dataset, blobs [][]byte, ef, conns int, dur time.Duration) (serverPoint, error) {
-	q := fmt.Sprintf("*=>[KNN %d @v $q EF_RUNTIME %d]", gtK, ef)
-	cmds := make([][]byte, d.nq)
-	for i := range cmds {
-		args := [][]byte{[]byte("FT.SEARCH"), []byte("v"), []byte(q), []byte("PARAMS"), []byte("2"),
-			[]byte("q"), blobs[i], []byte("NOCONTENT"), []byte("DIALECT"), []byte("2")}
-		b := fmt.Appendf(nil, "*%d\r\n", len(args))
-		for _, a := range args {
-			b = appendBulk(b, a)
-		}
-		cmds[i] = b
-	}
+	cmds := encodeQueries(d, blobs, ef)
 	workers := make([]*queryConn, conns)
 	for g := range workers {
 		qc, err := dialQuery(addr)
@@ -351,6 +359,48 @@ func serverQueries(ctx context.Context, addr string, d *dataset, blobs [][]byte,
 	slices.Sort(all)
 	return serverPoint{conns: conns, qps: float64(len(all)) / el.Seconds(),
 		p50: all[len(all)/2], p99: all[len(all)*99/100], recall: float64(hit) / float64(gtK*len(all))}, nil
+}
+
+// encodeQueries encodes FT.SEARCH v "*=>[KNN 10 @v $q EF_RUNTIME ef]" PARAMS 2 q <blob>
+// NOCONTENT DIALECT 2 for each query vector.
+func encodeQueries(d *dataset, blobs [][]byte, ef int) [][]byte {
+	q := fmt.Sprintf("*=>[KNN %d @v $q EF_RUNTIME %d]", gtK, ef)
+	cmds := make([][]byte, d.nq)
+	for i := range cmds {
+		args := [][]byte{[]byte("FT.SEARCH"), []byte("v"), []byte(q), []byte("PARAMS"), []byte("2"),
+			[]byte("q"), blobs[i], []byte("NOCONTENT"), []byte("DIALECT"), []byte("2")}
+		b := fmt.Appendf(nil, "*%d\r\n", len(args))
+		for _, a := range args {
+			b = appendBulk(b, a)
+		}
+		cmds[i] = b
+	}
+	return cmds
+}
+
+// searchDuringLoad runs queries one at a time until stop is closed and returns their
+// latencies (none if the connection fails).
+func searchDuringLoad(addr string, cmds [][]byte, stop <-chan struct{}) []time.Duration {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	qc, err := dialQuery(addr)
+	if err != nil {
+		return nil
+	}
+	defer qc.close()
+	var lats []time.Duration
+	for i := 0; ; i = (i + 1) % len(cmds) {
+		select {
+		case <-stop:
+			return lats
+		default:
+		}
+		s := time.Now()
+		if _, err := qc.do(cmds[i]); err != nil {
+			return lats
+		}
+		lats = append(lats, time.Since(s))
+	}
 }
 
 // queryConn is one connection of the query load generator: a blocking socket, read and
