@@ -39,7 +39,7 @@ echo "Machine: $(nproc) × $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 |
 echo "CPU flags: $(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|fma|avx512f)$' | tr '\n' ' ')"
 echo "vectors/*.go measured: sha256 $(cat vectors/*.go | sha256sum | cut -c1-16)"
 echo "Load average at start: $(cut -d" " -f1-3 /proc/loadavg)"
-echo "Command: bench/vector-bench.sh $n $dims $secs (EFS=$efs)"
+echo "Command: bench/vector-bench.sh $n $dims $secs (EFS=$efs${HNSWLIB_FIRST:+, HNSWLIB_FIRST=1})"
 
 "$tmp/vecbench" gen -dir "$tmp/data" -n "$n" -dims "$dims" -queries 1000
 out=$tmp/results.txt
@@ -49,10 +49,23 @@ for dim in ${dims//,/ }; do
 		mkdir -p "$PROFILE_DIR"
 		prof=(-internals -cpuprofile-build "$PROFILE_DIR/darner-build-$dim.prof" -cpuprofile-search "$PROFILE_DIR/darner-search-$dim.prof")
 	fi
-	echo "vector-bench: $dim-d: darner" >&2
-	"$tmp/vecbench" darner -dir "$tmp/data" -dim "$dim" -efs "$efs" -min-time "${secs}s" "${prof[@]}" | tee -a "$out" >&2
-	echo "vector-bench: $dim-d: hnswlib" >&2
-	"$tmp/hnswlib_bench" --dir "$tmp/data" --dim "$dim" --efs "$efs" --min-time "$secs" --build-threads 1,2 | tee -a "$out" >&2
+	run_darner() {
+		echo "vector-bench: $dim-d: darner" >&2
+		"$tmp/vecbench" darner -dir "$tmp/data" -dim "$dim" -efs "$efs" -min-time "${secs}s" "${prof[@]}" | tee -a "$out" >&2
+	}
+	run_hnswlib() {
+		echo "vector-bench: $dim-d: hnswlib" >&2
+		"$tmp/hnswlib_bench" --dir "$tmp/data" --dim "$dim" --efs "$efs" --min-time "$secs" --build-threads 1,2 | tee -a "$out" >&2
+	}
+	# HNSWLIB_FIRST=1 runs the peer first: on this shared machine the second side can meet a
+	# quieter or busier neighbour, so runs in both orders show whether order matters.
+	if [[ -n ${HNSWLIB_FIRST:-} ]]; then
+		run_hnswlib
+		run_darner
+	else
+		run_darner
+		run_hnswlib
+	fi
 	echo "vector-bench: $dim-d: FLAT" >&2
 	fprof=()
 	[[ -n ${PROFILE_DIR:-} ]] && fprof=(-cpuprofile "$PROFILE_DIR/darner-flat-$dim.prof")
