@@ -174,7 +174,9 @@ func punctRules() []rule {
 
 // lex returns the tokens of src, ending with tEOF.
 func lex(src string, v2 bool, stop func(string) bool) []token {
-	return (&lexer{src: src, v2: v2, stop: stop}).run()
+	// A token takes at least one byte and most take more; this is room for the tokens of
+	// most queries, so that the list is allocated once.
+	return (&lexer{src: src, v2: v2, stop: stop, toks: make([]token, 0, len(src)/2+4)}).run()
 }
 
 func (l *lexer) run() []token {
