@@ -1,6 +1,10 @@
 package vectors
 
-import "golang.org/x/sys/cpu"
+import (
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
 
 // useAVX2 is whether this CPU runs the assembly kernel (vek's own condition for its kernels).
 var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
@@ -24,5 +28,12 @@ func prefetchAsm(p *float32, n int)
 func prefetch(v []float32) {
 	if len(v) > 0 {
 		prefetchAsm(&v[0], len(v))
+	}
+}
+
+// prefetchLinks is prefetch for a node's link slots.
+func prefetchLinks(s []int32) {
+	if len(s) > 0 {
+		prefetchAsm((*float32)(unsafe.Pointer(&s[0])), len(s))
 	}
 }
