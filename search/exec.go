@@ -41,6 +41,7 @@ type evaluator struct {
 	leaves   []*leaf
 	negated  int // depth of Not clauses around the current one: they do not score
 	fieldErr error
+	gone     *roaring.Bitmap // documents whose keys' TTL has passed (applyFilters); nil for none
 }
 
 func newEvaluator(v engine.View, p *part, req *Request) *evaluator {

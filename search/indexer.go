@@ -121,7 +121,7 @@ func (ix *indexer) wait() {
 func (ix *indexer) update(p *part, key string, o *engine.Object) {
 	ix.mu.Lock()
 	b := ix.room()
-	c := change{p: p, doc: o.Doc, first: -1}
+	c := change{p: p, doc: o.Doc, first: -1, expire: o.Expire}
 	if src := p.def.source(o); src != nil {
 		c.key = b.keep(key)
 		c.first = b.capture(p.def, src, &ix.vecs)
@@ -156,10 +156,11 @@ func (ix *indexer) push(b *batch, c change) {
 // change is one queued index change: document doc of part p is removed, then, when first
 // is not negative, indexed again from the values captured at b.spans[first:].
 type change struct {
-	p     *part
-	doc   uint32
-	first int32
-	key   string // in the batch's memory
+	p      *part
+	doc    uint32
+	first  int32
+	key    string // in the batch's memory
+	expire int64  // the key's expiry (Unix ms) when written; 0 for none
 }
 
 // batch holds queued changes and copies of the values they index. Value bytes live in
@@ -304,4 +305,7 @@ func (p *part) apply(b *batch, c *change) {
 		return
 	}
 	p.add(c.doc, d, n)
+	if c.expire != 0 {
+		p.setExpiry(c.doc, c.expire)
+	}
 }

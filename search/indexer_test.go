@@ -144,3 +144,81 @@ func TestIndexerLimitFollowsTheTimePerChange(t *testing.T) {
 	}
 	assert.Equal(t, maxQueued, ix.limit)
 }
+
+// A key whose TTL has passed is left out of every kind of search at once, before the engine
+// deletes it (here the store runs no active expiry, so only a search's clock can tell), as
+// Redis 8 leaves out expired documents; a key given back its permanence is found again.
+func TestExpiredKeysLeftOut(t *testing.T) {
+	for _, shards := range []int{1, 3} {
+		t.Run(strconv.Itoa(shards), func(t *testing.T) {
+			store, r, idx := newTestIndex(t, shards, "PREFIX 1 d: SCHEMA color TAG title TEXT n NUMERIC SORTABLE "+
+				"v VECTOR FLAT 6 TYPE FLOAT32 DIM 2 DISTANCE_METRIC L2")
+			var keep, expiring []string
+			tx := store.BeginAll(true)
+			at := tx.View(0, []byte("x")).Now() + 400 // room for the searches before it
+			for i := range 20 {
+				key := "d:" + strconv.Itoa(i)
+				h := engine.NewHash()
+				h.Set("color", []byte("red"))
+				h.Set("title", []byte("hello world"))
+				h.Set("n", []byte(strconv.Itoa(i)))
+				h.Set("v", []byte{0, 0, 128, 63, 0, 0, 0, 0}) // (1, 0)
+				v := tx.View(0, []byte(key))
+				o := v.Set(key, h, false)
+				if i%2 == 0 {
+					v.SetExpire(key, o, at)
+					expiring = append(expiring, key)
+				} else {
+					keep = append(keep, key)
+				}
+			}
+			tx.End()
+			slices.Sort(keep)
+			all := append(slices.Clone(keep), expiring...)
+			slices.Sort(all)
+			queries := []string{"*", "@color:{red}", "hello", "@n:[0 100]", "-@color:{blue}",
+				"*=>[KNN 30 @v $q]"}
+			search := func(q string, sortBy string) ([]string, int64) {
+				tx := store.BeginAll(false)
+				defer tx.End()
+				req := &Request{Query: q, Dialect: 2, Limit: 1000, SortBy: sortBy,
+					Params: map[string]string{"q": string([]byte{0, 0, 128, 63, 0, 0, 0, 0})}}
+				res, err := r.Search(&tx, idx, req)
+				require.NoError(t, err, q)
+				var keys []string
+				for _, h := range res.Hits {
+					keys = append(keys, h.Key)
+				}
+				slices.Sort(keys)
+				return keys, res.Total
+			}
+			for _, q := range queries {
+				got, total := search(q, "")
+				require.Equal(t, all, got, "before expiry: %s", q)
+				require.Equal(t, int64(len(all)), total)
+			}
+			time.Sleep(time.Until(time.UnixMilli(at + 20)))
+			for _, q := range queries {
+				got, total := search(q, "")
+				require.Equal(t, keep, got, "after expiry: %s", q)
+				require.Equal(t, int64(len(keep)), total, q)
+			}
+			// A numeric range sorted by a numeric field has a path of its own.
+			got, total := search("@n:[0 100]", "n")
+			require.Equal(t, keep, got)
+			require.Equal(t, int64(len(keep)), total)
+
+			// PERSIST on a key whose time passed cannot bring it back (it is gone for the
+			// engine too); a new write of the key makes a permanent document.
+			tx = store.BeginAll(true)
+			h := engine.NewHash()
+			h.Set("color", []byte("red"))
+			tx.View(0, []byte(expiring[0])).Set(expiring[0], h, false)
+			tx.End()
+			got, _ = search("@color:{red}", "")
+			want := append(slices.Clone(keep), expiring[0])
+			slices.Sort(want)
+			require.Equal(t, want, got)
+		})
+	}
+}

@@ -80,7 +80,7 @@ func resolveVector(def *Def, field, param string, params map[string]string) (*ve
 func knnPart(v engine.View, p *part, e *evaluator, req *Request, n *query.KNN, vq *vecQuery, st *partStats,
 	b *statsBarrier) partResult {
 	var m *roaring.Bitmap
-	if _, all := n.Filter.(*query.All); !all || len(req.Filters)+len(req.GeoFilters) > 0 || req.InKeys != nil {
+	if _, all := n.Filter.(*query.All); !all || len(req.Filters)+len(req.GeoFilters) > 0 || req.InKeys != nil || e.gone != nil {
 		m = e.eval(n.Filter)
 		if e.fieldErr == nil {
 			e.applyFilters(m)

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/tidwall/btree"
 
 	"darner/engine"
 )
@@ -39,6 +40,12 @@ type part struct {
 	scratchWords []string
 	scratchNums  []float64
 	scratchVecs  [][][]float32 // by vector slot: the document's vectors, between analyse and add
+
+	// expiring are the documents whose keys have a TTL, by expiry time, and expiry their
+	// times: a search leaves out those whose time has passed, which the engine deletes only
+	// when it next touches them or its active expiry samples them.
+	expiring *btree.BTreeG[expiryEntry]
+	expiry   map[uint32]int64
 
 	lens  []int32  // by doc id: tokens in the document's text fields (BM25's document length)
 	heads []uint64 // by doc id: keyHead of its key
@@ -133,7 +140,7 @@ func (p *part) keys() []string {
 // cannot be indexed, takes the key out of the index.
 func (p *part) update(key string, o *engine.Object) {
 	b := newBatch()
-	c := change{p: p, doc: o.Doc, first: -1, key: key}
+	c := change{p: p, doc: o.Doc, first: -1, key: key, expire: o.Expire}
 	if src := p.def.source(o); src != nil {
 		var scratch [][]float32
 		c.first = b.capture(p.def, src, &scratch)
@@ -172,6 +179,7 @@ func (p *part) remove(id uint32) {
 	for _, pos := range d.sec(l.missing) {
 		p.missing[pos].Remove(id)
 	}
+	p.clearExpiry(id)
 	p.totalLen -= int64(p.lens[id])
 	p.lens[id], p.heads[id] = 0, 0
 	p.live.Remove(id)
@@ -287,4 +295,49 @@ func (p *part) analyse(key string, src source) (d doc, n int32, ok bool) {
 	d.key = strings.Clone(key)
 	d.rec = p.rb.build()
 	return d, n, true
+}
+
+// expiryEntry is one document with a TTL, ordered by its expiry time.
+type expiryEntry struct {
+	at  int64
+	doc uint32
+}
+
+func expiryLess(a, b expiryEntry) bool { return a.at < b.at || a.at == b.at && a.doc < b.doc }
+
+// setExpiry records that document id's key expires at (Unix ms).
+func (p *part) setExpiry(id uint32, at int64) {
+	if p.expiring == nil {
+		p.expiring = btree.NewBTreeGOptions(expiryLess, treeOptions)
+		p.expiry = make(map[uint32]int64)
+	}
+	p.expiring.Set(expiryEntry{at, id})
+	p.expiry[id] = at
+}
+
+func (p *part) clearExpiry(id uint32) {
+	if at, ok := p.expiry[id]; ok {
+		p.expiring.Delete(expiryEntry{at, id})
+		delete(p.expiry, id)
+	}
+}
+
+// expiredBy returns the documents whose keys' TTL has passed at now (Unix ms), or nil when
+// there are none. It visits only those.
+func (p *part) expiredBy(now int64) *roaring.Bitmap {
+	if p.expiring == nil {
+		return nil
+	}
+	var out *roaring.Bitmap
+	p.expiring.Scan(func(e expiryEntry) bool {
+		if e.at > now {
+			return false
+		}
+		if out == nil {
+			out = roaring.New()
+		}
+		out.Add(e.doc)
+		return true
+	})
+	return out
 }

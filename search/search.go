@@ -39,6 +39,9 @@ type Request struct {
 	// distance the reply reports (its $YIELD_DISTANCE_AS), set by Search.
 	ranges     map[*query.VectorRange]*vecQuery
 	rangeYield *vecQuery
+	// now is the command's clock (Unix ms), read once before the fan-out: documents whose
+	// key's TTL has passed by then are left out, even before the key is deleted.
+	now int64
 }
 
 // NumericFilter is a FILTER clause.
@@ -155,6 +158,7 @@ func (r *Registry) Search(tx *engine.Tx, idx *Index, req *Request) (*Result, err
 	}
 	idx.uses.Add(1)
 	idx.touch()
+	req.now = tx.ShardView(0, 0).Now()
 	if req.Dialect >= 1 && req.Dialect <= 4 {
 		idx.dialects[req.Dialect].Add(1)
 	}
@@ -294,13 +298,19 @@ func searchPart(v engine.View, p *part, req *Request, ast query.Node, vq *vecQue
 func matchPart(v engine.View, p *part, req *Request, ast query.Node, vq *vecQuery, st *partStats,
 	b *statsBarrier, global *scoring) partResult {
 	p.settle()
+	gone := p.expiredBy(req.now)
 	if vq != nil {
-		return knnPart(v, p, newEvaluator(v, p, req), req, ast.(*query.KNN), vq, st, b)
+		e := newEvaluator(v, p, req)
+		e.gone = gone
+		return knnPart(v, p, e, req, ast.(*query.KNN), vq, st, b)
 	}
-	if r, ok := rangeSorted(p, req, ast, st, b); ok {
-		return r
+	if gone == nil {
+		if r, ok := rangeSorted(p, req, ast, st, b); ok {
+			return r
+		}
 	}
 	e := newEvaluator(v, p, req)
+	e.gone = gone
 	m := e.eval(ast)
 	if e.fieldErr == nil {
 		e.applyFilters(m)
@@ -614,8 +624,12 @@ func valueBounds(n query.Node, field string) (lo, hi float64) {
 	return math.Inf(-1), math.Inf(1)
 }
 
-// applyFilters narrows m by FILTER, GEOFILTER and INKEYS.
+// applyFilters narrows m by FILTER, GEOFILTER and INKEYS, and takes out the documents
+// whose keys' TTL has passed.
 func (e *evaluator) applyFilters(m *roaring.Bitmap) {
+	if e.gone != nil {
+		m.AndNot(e.gone)
+	}
 	for _, f := range e.req.Filters {
 		fd := e.typed(f.Field, Numeric)
 		if fd == nil {
