@@ -244,3 +244,20 @@ func optionPath(d *Def, p string) *jsonField {
 	}
 	return jf
 }
+
+// IsFunction reports whether f is a JSON attribute defined by a path function (length(),
+// max()) rather than a path.
+func (f *Field) IsFunction() bool { return f.json != nil && f.json.fn != "" }
+
+// FunctionValue is the value of such an attribute in the JSON document root, formatted as
+// the index reads it; ok is false when the document gives it none.
+func (f *Field) FunctionValue(root any) (string, bool) {
+	if !f.IsFunction() {
+		return "", false
+	}
+	vs := jsonSource{root}.values(f)
+	if len(vs) == 0 {
+		return "", false
+	}
+	return vs[0], true
+}

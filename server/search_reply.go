@@ -190,6 +190,9 @@ func returnValue(def *search.Def, o *engine.Object, id string, dialect int) (str
 	path := id
 	if f := def.Field(id); f != nil {
 		path = f.Path
+		if j, ok := o.Value.(*engine.JSON); ok && f.IsFunction() {
+			return f.FunctionValue(j.Root)
+		}
 	}
 	switch v := o.Value.(type) {
 	case *engine.Hash:

@@ -206,6 +206,10 @@ func TestSearchJSON(t *testing.T) {
 		search("@author:{alice}", "NOCONTENT", "SORTBY", "last_updated", "DESC"))
 	assert.Equal(t, []any{int64(1), "issue:2", []any{"$", docs["issue:2"]}}, search("@title:slow"))
 	assert.Equal(t, []any{int64(1), "issue:3", []any{"title", "Docs typo"}}, search("typo", "RETURN", "1", "title"))
+	// RETURN of an attribute defined by a path function gives its value.
+	assert.Equal(t, []any{int64(2), "issue:1", []any{"num_comments", "2", "last_updated", "9"}, "issue:2",
+		[]any{"num_comments", "1", "last_updated", "7"}},
+		search("@author:{alice}", "SORTBY", "created", "RETURN", "2", "num_comments", "last_updated"))
 	assert.Equal(t, []any{int64(1), "issue:3", []any{"title", `["Docs typo"]`}}, search("typo", "RETURN", "1", "title", "DIALECT", "3"))
 	assert.Equal(t, []any{int64(1), "issue:2", []any{"$", "[" + docs["issue:2"] + "]"}}, search("@title:slow", "DIALECT", "3"))
 	require.NoError(t, rdb.Do(ctx, "JSON.SET", "issue:3", "$.tags[0]", `"important"`).Err())
