@@ -114,6 +114,10 @@ func (tx *Tx) single() bool { return !tx.all && tx.many == nil && tx.one >= 0 }
 // Now is the time, in Unix milliseconds, the Tx began: the clock of its commands.
 func (tx *Tx) Now() int64 { return tx.clk.now() }
 
+// HoldsAny reports whether the Tx holds any shard's lock (a keyless command's holds none,
+// unless it runs inside MULTI/EXEC or a script).
+func (tx *Tx) HoldsAny() bool { return tx.all || tx.many != nil || tx.one >= 0 }
+
 // Writable reports whether the Tx holds write locks.
 func (tx *Tx) Writable() bool { return tx.write }
 

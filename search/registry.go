@@ -69,6 +69,7 @@ type Index struct {
 	// scanning is set while the initial scan over existing keys runs; scanned counts the
 	// keys it has visited, of toScan, the keys database 0 held when it started.
 	scanning atomic.Bool
+	scanDone chan struct{} // closed when the initial scan ends (at creation with SKIPINITIALSCAN)
 	scanned  atomic.Int64
 	toScan   atomic.Int64
 	dropped  atomic.Bool
@@ -154,7 +155,7 @@ func (r *Registry) Create(def *Def) error {
 		r.mu.Unlock()
 		return ErrExists
 	}
-	idx := &Index{Def: def, created: time.Now()}
+	idx := &Index{Def: def, created: time.Now(), scanDone: make(chan struct{})}
 	idx.touch()
 	for shard := range r.store.Shards() {
 		idx.parts = append(idx.parts, newPart(def, r.ix[shard]))
@@ -165,6 +166,8 @@ func (r *Registry) Create(def *Def) error {
 		idx.scanning.Store(true)
 		r.wg.Add(1)
 		go r.scan(idx)
+	} else {
+		close(idx.scanDone)
 	}
 	r.mu.Unlock()
 	return nil
@@ -289,6 +292,7 @@ const scanSlice = 256
 // indexing a key twice gives the same result as once.
 func (r *Registry) scan(idx *Index) {
 	defer r.wg.Done()
+	defer close(idx.scanDone)
 	defer idx.scanning.Store(false)
 	for id := range idx.parts {
 		tx := r.store.BeginShard(id, false)
@@ -326,6 +330,18 @@ func (r *Registry) scan(idx *Index) {
 	// The scan is done when what it queued is indexed.
 	for _, ix := range r.ix {
 		ix.wait()
+	}
+}
+
+// WaitScan waits up to d for the initial scan to end, and reports whether it has.
+func (idx *Index) WaitScan(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-idx.scanDone:
+		return true
+	case <-t.C:
+		return false
 	}
 }
 

@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"strings"
+	"time"
 
 	"darner/search"
 )
@@ -71,8 +72,20 @@ func cmdFTCreate(c *Ctx) {
 		c.Err(searchError(err))
 		return
 	}
+	// The keys that exist are indexed in the background, as in RediSearch; but a small
+	// keyspace is done within the wait, so that a search sent right after FT.CREATE finds
+	// them. Inside MULTI/EXEC the scan needs the shards the transaction holds: no wait.
+	if c.tx == nil || !c.tx.HoldsAny() {
+		if idx := c.srv.search.Get(name); idx != nil {
+			idx.WaitScan(createWait)
+		}
+	}
 	c.W.OK()
 }
+
+// createWait is how long FT.CREATE waits for the index to take in the existing keys before
+// it answers and lets the rest go on in the background.
+const createWait = time.Second
 
 // FT.DROPINDEX index [DD]
 func cmdFTDropIndex(c *Ctx) {

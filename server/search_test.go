@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -282,4 +283,25 @@ func TestSearchTemporaryIndex(t *testing.T) {
 	}
 	time.Sleep(1100 * time.Millisecond)
 	assert.EqualError(t, rdb.Do(ctx, "FT.SEARCH", "tmp", "*").Err(), "tmp: no such index")
+}
+
+// FT.CREATE over a small keyspace answers once the existing keys are indexed, so that the
+// next command finds them (a large one goes on in the background, as in RediSearch).
+func TestSearchCreateThenSearchAtOnce(t *testing.T) {
+	s := servertest.Start(t, servertest.Options{})
+	ctx := context.Background()
+	rdb := s.Client(t, 2)
+	for i := range 2000 {
+		require.NoError(t, rdb.HSet(ctx, "k:"+strconv.Itoa(i), "t", "x").Err())
+	}
+	for i := range 5 {
+		name := "i" + strconv.Itoa(i)
+		require.NoError(t, rdb.Do(ctx, "FT.CREATE", name, "PREFIX", "1", "k:", "SCHEMA", "t", "TAG").Err())
+		v, err := rdb.Do(ctx, "FT.SEARCH", name, "@t:{x}", "LIMIT", "0", "0").Result()
+		require.NoError(t, err)
+		assert.Equal(t, []any{int64(2000)}, v)
+		info, err := rdb.Do(ctx, "FT.INFO", name).Result()
+		require.NoError(t, err)
+		assert.Equal(t, int64(0), infoValue(info, "indexing"))
+	}
 }

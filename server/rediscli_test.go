@@ -1,0 +1,37 @@
+package server_test
+
+import (
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"darner/server/servertest"
+)
+
+// TestRedisCLISession pipes a scripted session (testdata/clients/rediscli_session.txt: the
+// seed's cities, JSON issues, a syntax error, a dropped index) through redis-cli (Debian's
+// redis-tools, which .ci/run installs) into darner, and compares what redis-cli prints with
+// testdata/clients/rediscli_session.out.
+func TestRedisCLISession(t *testing.T) {
+	if _, err := exec.LookPath("redis-cli"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("redis-cli is missing: %v", err)
+		}
+		t.Skip("redis-cli is not installed (apt-get install redis-tools)")
+	}
+	script, err := os.Open("testdata/clients/rediscli_session.txt")
+	require.NoError(t, err)
+	defer script.Close()
+	want, err := os.ReadFile("testdata/clients/rediscli_session.out")
+	require.NoError(t, err)
+	s := servertest.Start(t, servertest.Options{})
+	host, port, _ := strings.Cut(s.Addr, ":")
+	cmd := exec.Command("redis-cli", "-h", host, "-p", port, "--no-raw")
+	cmd.Stdin = script
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	require.Equal(t, string(want), string(out))
+}
