@@ -14,7 +14,7 @@ import (
 // TestRedisCLISession pipes a scripted session (testdata/clients/rediscli_session.txt: the
 // seed's cities, JSON issues, a syntax error, a dropped index) through redis-cli (Debian's
 // redis-tools, which .ci/run installs) into darner, and compares what redis-cli prints with
-// testdata/clients/rediscli_session.out.
+// testdata/clients/rediscli_session.expected.
 func TestRedisCLISession(t *testing.T) {
 	if _, err := exec.LookPath("redis-cli"); err != nil {
 		if os.Getenv("CI") != "" {
@@ -25,7 +25,7 @@ func TestRedisCLISession(t *testing.T) {
 	script, err := os.Open("testdata/clients/rediscli_session.txt")
 	require.NoError(t, err)
 	defer script.Close()
-	want, err := os.ReadFile("testdata/clients/rediscli_session.out")
+	want, err := os.ReadFile("testdata/clients/rediscli_session.expected")
 	require.NoError(t, err)
 	s := servertest.Start(t, servertest.Options{})
 	host, port, _ := strings.Cut(s.Addr, ":")
