@@ -305,3 +305,25 @@ func TestSearchCreateThenSearchAtOnce(t *testing.T) {
 		assert.Equal(t, int64(0), infoValue(info, "indexing"))
 	}
 }
+
+// FT.DROPINDEX … DD deletes the documents the index holds, including those written just
+// before (still queued for the indexers when the drop comes), and nothing else.
+func TestSearchDropIndexDD(t *testing.T) {
+	s := servertest.Start(t, servertest.Options{})
+	ctx := context.Background()
+	rdb := s.Client(t, 2)
+	require.NoError(t, rdb.Do(ctx, "FT.CREATE", "i", "PREFIX", "1", "d:", "SCHEMA", "n", "NUMERIC").Err())
+	pipe := rdb.Pipeline()
+	for i := range 3000 {
+		pipe.HSet(ctx, "d:"+strconv.Itoa(i), "n", i)
+	}
+	pipe.HSet(ctx, "d:bad", "n", "not a number") // not indexed: kept
+	pipe.HSet(ctx, "other", "n", 1)
+	pipe.Do(ctx, "FT.DROPINDEX", "i", "DD")
+	_, err := pipe.Exec(ctx)
+	require.NoError(t, err)
+	keys, err := rdb.Keys(ctx, "*").Result()
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []string{"d:bad", "other"}, keys)
+	assert.Empty(t, rdb.Do(ctx, "FT._LIST").Val())
+}
