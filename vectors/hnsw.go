@@ -309,8 +309,10 @@ func (h *HNSW) greedy(q []float32, ep int32, epDist float32, l int) (int32, floa
 // still walked through.
 func (h *HNSW) searchLayer(q []float32, eps []Result, ef, l int, vs *visitSet, accept func(s int32) bool) []Result {
 	vs.reset(len(h.owner))
-	cands := &resultHeap{}
-	found := newTopK(ef)
+	// The heaps are the visited set's, kept from search to search with their storage.
+	cands, found := &vs.cands, &vs.found
+	cands.h, cands.far = cands.h[:0], false
+	found.k, found.q.h, found.q.far = ef, found.q.h[:0], true
 	for _, e := range eps {
 		vs.visit(int32(e.ID))
 		cands.push(e)
@@ -501,6 +503,9 @@ type visitSet struct {
 	gen  uint32
 	mark []uint32
 	todo []int32 // scratch: the neighbours a search step is about to measure
+	// cands and found are searchLayer's heaps (candidates nearest first, the ef kept).
+	cands resultHeap
+	found topK
 }
 
 func (h *HNSW) getVisited() *visitSet {
