@@ -45,7 +45,7 @@ type evaluator struct {
 }
 
 func newEvaluator(v engine.View, p *part, req *Request) *evaluator {
-	e := &evaluator{view: v, p: p, req: req}
+	e := &evaluator{view: v, p: p, req: req, gone: p.expiredBy(req.now)}
 	if len(req.InFields) > 0 {
 		e.mask = e.fieldMask(req.InFields)
 	}

@@ -13,14 +13,20 @@ import (
 	"darner/engine"
 )
 
-// searchKeys runs query on idx as FT.SEARCH would (every shard read-locked) and returns the
-// keys found, sorted, and the count.
+// searchKeys runs query q on idx as FT.SEARCH would (every shard read-locked) and returns
+// the keys found, sorted, and the count.
 func searchKeys(t *testing.T, store *engine.Store, r *Registry, idx *Index, q string) ([]string, int64) {
+	t.Helper()
+	return searchKeysOf(t, store, r, idx, &Request{Query: q, Dialect: 2, Limit: 100000})
+}
+
+// searchKeysOf is searchKeys for a whole request.
+func searchKeysOf(t *testing.T, store *engine.Store, r *Registry, idx *Index, req *Request) ([]string, int64) {
 	t.Helper()
 	tx := store.BeginAll(false)
 	defer tx.End()
-	res, err := r.Search(&tx, idx, &Request{Query: q, Dialect: 2, Limit: 100000})
-	require.NoError(t, err, q)
+	res, err := r.Search(&tx, idx, req)
+	require.NoError(t, err, req.Query)
 	var keys []string
 	for _, h := range res.Hits {
 		keys = append(keys, h.Key)
@@ -179,18 +185,8 @@ func TestExpiredKeysLeftOut(t *testing.T) {
 			queries := []string{"*", "@color:{red}", "hello", "@n:[0 100]", "-@color:{blue}",
 				"*=>[KNN 30 @v $q]"}
 			search := func(q string, sortBy string) ([]string, int64) {
-				tx := store.BeginAll(false)
-				defer tx.End()
-				req := &Request{Query: q, Dialect: 2, Limit: 1000, SortBy: sortBy,
-					Params: map[string]string{"q": string([]byte{0, 0, 128, 63, 0, 0, 0, 0})}}
-				res, err := r.Search(&tx, idx, req)
-				require.NoError(t, err, q)
-				var keys []string
-				for _, h := range res.Hits {
-					keys = append(keys, h.Key)
-				}
-				slices.Sort(keys)
-				return keys, res.Total
+				return searchKeysOf(t, store, r, idx, &Request{Query: q, Dialect: 2, Limit: 1000, SortBy: sortBy,
+					Params: map[string]string{"q": string([]byte{0, 0, 128, 63, 0, 0, 0, 0})}})
 			}
 			for _, q := range queries {
 				got, total := search(q, "")

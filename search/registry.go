@@ -66,10 +66,10 @@ type Index struct {
 	parts   []*part
 	created time.Time
 
-	// scanning is set while the initial scan over existing keys runs; scanned counts the
-	// keys it has visited, of toScan, the keys database 0 held when it started.
-	scanning atomic.Bool
-	scanDone chan struct{} // closed when the initial scan ends (at creation with SKIPINITIALSCAN)
+	// scanDone is closed when the initial scan over existing keys ends (at creation with
+	// SKIPINITIALSCAN); scanned counts the keys it has visited, of toScan, the keys
+	// database 0 held when it started.
+	scanDone chan struct{}
 	scanned  atomic.Int64
 	toScan   atomic.Int64
 	dropped  atomic.Bool
@@ -148,12 +148,13 @@ func (r *Registry) Close() {
 	r.wg.Wait()
 }
 
-// Create adds an index and starts indexing the keys that already exist, in the background.
-func (r *Registry) Create(def *Def) error {
+// Create adds an index, starts indexing the keys that already exist in the background,
+// and returns it.
+func (r *Registry) Create(def *Def) (*Index, error) {
 	r.mu.Lock()
 	if _, ok := r.byName[def.Name]; ok {
 		r.mu.Unlock()
-		return ErrExists
+		return nil, ErrExists
 	}
 	idx := &Index{Def: def, created: time.Now(), scanDone: make(chan struct{})}
 	idx.touch()
@@ -163,14 +164,13 @@ func (r *Registry) Create(def *Def) error {
 	r.byName[def.Name] = idx
 	r.publish()
 	if !def.SkipScan {
-		idx.scanning.Store(true)
 		r.wg.Add(1)
 		go r.scan(idx)
 	} else {
 		close(idx.scanDone)
 	}
 	r.mu.Unlock()
-	return nil
+	return idx, nil
 }
 
 // publish rebuilds list from byName; r.mu must be held.
@@ -293,7 +293,6 @@ const scanSlice = 256
 func (r *Registry) scan(idx *Index) {
 	defer r.wg.Done()
 	defer close(idx.scanDone)
-	defer idx.scanning.Store(false)
 	for id := range idx.parts {
 		tx := r.store.BeginShard(id, false)
 		idx.toScan.Add(int64(tx.ShardView(0, id).Len()))
@@ -347,8 +346,10 @@ func (idx *Index) WaitScan(d time.Duration) bool {
 
 // Indexing reports whether the initial scan is running, and the fraction done.
 func (idx *Index) Indexing() (bool, float64) {
-	if !idx.scanning.Load() {
+	select {
+	case <-idx.scanDone:
 		return false, 1
+	default:
 	}
 	// A key can be visited twice (the cursor guarantees at least once) and keys come and go
 	// meanwhile, so the count is kept below 1 until the scan ends.

@@ -298,19 +298,15 @@ func searchPart(v engine.View, p *part, req *Request, ast query.Node, vq *vecQue
 func matchPart(v engine.View, p *part, req *Request, ast query.Node, vq *vecQuery, st *partStats,
 	b *statsBarrier, global *scoring) partResult {
 	p.settle()
-	gone := p.expiredBy(req.now)
+	e := newEvaluator(v, p, req)
 	if vq != nil {
-		e := newEvaluator(v, p, req)
-		e.gone = gone
 		return knnPart(v, p, e, req, ast.(*query.KNN), vq, st, b)
 	}
-	if gone == nil {
+	if e.gone == nil { // the fast path reads the numeric index alone
 		if r, ok := rangeSorted(p, req, ast, st, b); ok {
 			return r
 		}
 	}
-	e := newEvaluator(v, p, req)
-	e.gone = gone
 	m := e.eval(ast)
 	if e.fieldErr == nil {
 		e.applyFilters(m)

@@ -19,8 +19,9 @@ func newTestIndex(tb testing.TB, shards int, args string) (*engine.Store, *Regis
 		tb.Fatal(err)
 	}
 	def.SkipScan = true
-	if err := r.Create(def); err != nil {
+	idx, err := r.Create(def)
+	if err != nil {
 		tb.Fatal(err)
 	}
-	return store, r, r.Get("i")
+	return store, r, idx
 }

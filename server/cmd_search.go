@@ -68,7 +68,8 @@ func cmdFTCreate(c *Ctx) {
 		c.Err(searchError(err))
 		return
 	}
-	if err := c.srv.search.Create(def); err != nil {
+	idx, err := c.srv.search.Create(def)
+	if err != nil {
 		c.Err(searchError(err))
 		return
 	}
@@ -76,9 +77,7 @@ func cmdFTCreate(c *Ctx) {
 	// keyspace is done within the wait, so that a search sent right after FT.CREATE finds
 	// them. Inside MULTI/EXEC the scan needs the shards the transaction holds: no wait.
 	if c.tx == nil || !c.tx.HoldsAny() {
-		if idx := c.srv.search.Get(name); idx != nil {
-			idx.WaitScan(createWait)
-		}
+		idx.WaitScan(createWait)
 	}
 	c.W.OK()
 }

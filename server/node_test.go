@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -17,21 +16,8 @@ import (
 // package-lock.json pins. node_modules is installed with npm ci when missing; .ci/run sets
 // CI, which makes a missing Node fail the test instead of skipping it.
 func TestNodeClients(t *testing.T) {
-	for _, tool := range []string{"node", "npm"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s is missing: %v", tool, err)
-			}
-			t.Skipf("%s is not installed", tool)
-		}
-	}
 	dir := "testdata/clients/node"
-	if _, err := os.Stat(dir + "/node_modules/redis-om"); err != nil {
-		cmd := exec.Command("npm", "ci", "--no-audit", "--no-fund")
-		cmd.Dir = dir
-		out, err := cmd.CombinedOutput()
-		require.NoError(t, err, "npm ci: %s", out)
-	}
+	servertest.NPMInstall(t, dir, "redis-om")
 	s := servertest.Start(t, servertest.Options{})
 	cmd := exec.Command("node", "suite.js", s.Addr[strings.LastIndexByte(s.Addr, ':')+1:])
 	cmd.Dir = dir

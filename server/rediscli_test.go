@@ -16,12 +16,7 @@ import (
 // redis-tools, which .ci/run installs) into darner, and compares what redis-cli prints with
 // testdata/clients/rediscli_session.expected.
 func TestRedisCLISession(t *testing.T) {
-	if _, err := exec.LookPath("redis-cli"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("redis-cli is missing: %v", err)
-		}
-		t.Skip("redis-cli is not installed (apt-get install redis-tools)")
-	}
+	servertest.NeedTools(t, "redis-cli")
 	script, err := os.Open("testdata/clients/rediscli_session.txt")
 	require.NoError(t, err)
 	defer script.Close()

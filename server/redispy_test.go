@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -19,12 +18,8 @@ const debianPython = "/usr/bin/python3"
 // TestRedisPy runs redis-py 4.3 (Debian's python3-redis, which .ci/run installs) against
 // darner: FT.CREATE/SEARCH/INFO through its search client, JSON, pipelines.
 func TestRedisPy(t *testing.T) {
-	if err := exec.Command(debianPython, "-c", "import redis.commands.search").Run(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("python3-redis is missing: %v", err)
-		}
-		t.Skip("Debian's python3-redis is not installed (apt-get install python3-redis)")
-	}
+	servertest.Need(t, exec.Command(debianPython, "-c", "import redis.commands.search").Run(),
+		"Debian's python3-redis (apt-get install python3-redis)")
 	s := servertest.Start(t, servertest.Options{})
 	port := s.Addr[strings.LastIndexByte(s.Addr, ':')+1:]
 	_, err := strconv.Atoi(port)

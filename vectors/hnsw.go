@@ -340,17 +340,11 @@ func (h *HNSW) searchLayer(q []float32, eps []Result, ef, l int, vs *visitSet, a
 		vs.todo = todo
 		ahead := h.ahead
 		for _, n := range todo[:min(ahead, len(todo))] {
-			prefetch(h.vec(n))
-			if l == 0 {
-				prefetchLinks(h.slots0(n))
-			}
+			h.prefetchNode(n, l)
 		}
 		for j, n := range todo {
 			if j+ahead < len(todo) {
-				prefetch(h.vec(todo[j+ahead]))
-				if l == 0 {
-					prefetchLinks(h.slots0(todo[j+ahead]))
-				}
+				h.prefetchNode(todo[j+ahead], l)
 			}
 			d := h.dist(q, n)
 			if found.full() && d >= found.worst().Dist {
@@ -363,6 +357,15 @@ func (h *HNSW) searchLayer(q []float32, eps []Result, ef, l int, vs *visitSet, a
 		}
 	}
 	return found.sorted()
+}
+
+// prefetchNode asks for node s's vector, and on level 0 its links, to be brought into the
+// caches.
+func (h *HNSW) prefetchNode(s int32, l int) {
+	prefetch(h.vec(s))
+	if l == 0 {
+		prefetchLinks(h.slots0(s))
+	}
 }
 
 // Delete removes every vector of id: each node becomes a tombstone, taken out of its

@@ -82,12 +82,9 @@ func run(args []string) error {
 		if err != nil {
 			return err
 		}
-		th, err := ints(*threads)
+		th, err := threadCounts(*threads)
 		if err != nil {
 			return err
-		}
-		if len(th) == 0 || th[0] != 1 {
-			return fmt.Errorf("-threads must start with 1")
 		}
 		return runDarner(darnerConfig{dir: *dir, dim: *dim, efs: e, threads: th, minTime: *minTime,
 			profBuild: *pb, profSearch: *ps, seed: *seed, internals: *internals})
@@ -122,12 +119,9 @@ func run(args []string) error {
 		if err != nil {
 			return err
 		}
-		th, err := ints(*threads)
+		th, err := threadCounts(*threads)
 		if err != nil {
 			return err
-		}
-		if len(th) == 0 || th[0] != 1 {
-			return fmt.Errorf("-threads must start with 1")
 		}
 		if _, err := os.Stat(filepath.Join(*dir, fmt.Sprintf("gt_%d.dvec", *dim))); err != nil {
 			if err := os.MkdirAll(*dir, 0o755); err != nil {
@@ -146,4 +140,17 @@ func run(args []string) error {
 		return report(os.Stdout, fs.Args())
 	}
 	return fmt.Errorf("unknown subcommand %q", args[0])
+}
+
+// threadCounts reads -threads: goroutine counts, of which the first must be 1 (it is the
+// run that measures recall).
+func threadCounts(s string) ([]int, error) {
+	th, err := ints(s)
+	if err != nil {
+		return nil, err
+	}
+	if len(th) == 0 || th[0] != 1 {
+		return nil, fmt.Errorf("-threads must start with 1")
+	}
+	return th, nil
 }

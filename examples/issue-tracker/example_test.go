@@ -19,18 +19,7 @@ import (
 // is installed from package-lock.json first when missing (npm ci). .ci/run sets CI, which
 // makes a missing Node fail the test instead of skipping it.
 func TestIssueTrackerExample(t *testing.T) {
-	for _, tool := range []string{"node", "npm"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s is missing: %v", tool, err)
-			}
-			t.Skipf("%s is not installed", tool)
-		}
-	}
-	if _, err := os.Stat("node_modules/redis-om"); err != nil {
-		out, err := exec.Command("npm", "ci", "--no-audit", "--no-fund").CombinedOutput()
-		require.NoError(t, err, "npm ci: %s", out)
-	}
+	servertest.NPMInstall(t, ".", "redis-om")
 	want, err := os.ReadFile("testdata/output.txt")
 	require.NoError(t, err)
 	s := servertest.Start(t, servertest.Options{})
