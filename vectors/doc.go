@@ -5,7 +5,8 @@
 // here. Dot products run on github.com/viterin/vek (SIMD float32); squared L2 has its own
 // AVX2/FMA kernel (l2_amd64.s), as vek's Distance takes an inexact square root; the same
 // file has the prefetch an HNSW search step uses to ask for its neighbours' vectors before
-// it measures them. Every type is converted to float32 when stored.
+// it measures them. Every type is converted to float32 when stored. A large HNSW graph keeps
+// its vectors and links in memory it maps itself, on huge pages (slab.go), outside Go's heap.
 //
 // It knows nothing of Redis, keys or queries: callers give each vector a uint32 id (a
 // document may have several vectors under one id) and get ids and distances back. An index

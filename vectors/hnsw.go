@@ -4,6 +4,7 @@ import (
 	"iter"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"sync"
 )
@@ -40,6 +41,8 @@ type HNSW struct {
 
 	first map[uint32]int32   // id → its first node
 	more  map[uint32][]int32 // id → its other nodes, for ids of several vectors
+
+	slab *slab // where blocks from slabFrom on come from; nil until then
 
 	rng     *rand.Rand
 	visited sync.Pool // *visitSet, one per search running
@@ -187,6 +190,25 @@ func (h *HNSW) Add(id uint32, v []float32) {
 	}
 }
 
+// slabFrom is the block from which a graph's blocks come from its slab: from 8192 nodes,
+// where a huge page more weighs little against what the graph holds.
+const slabFrom = 8
+
+// addBlock allocates the next block of vectors and level-0 links, room for n nodes.
+func (h *HNSW) addBlock(n int) {
+	if len(h.data) < slabFrom {
+		h.data = append(h.data, make([]float32, 0, n*h.dim))
+		h.links0 = append(h.links0, make([]int32, 0, n*h.m0))
+		return
+	}
+	if h.slab == nil {
+		h.slab = &slab{}
+		runtime.AddCleanup(h, (*slab).free, h.slab)
+	}
+	h.data = append(h.data, float32s(h.slab.take(4 * n * h.dim))[:0])
+	h.links0 = append(h.links0, int32s(h.slab.take(4 * n * h.m0))[:0])
+}
+
 // newNode takes a free slot (a tombstone's) or a new one for a node of level lvl.
 func (h *HNSW) newNode(id uint32, lvl int) int32 {
 	var s int32
@@ -206,8 +228,7 @@ func (h *HNSW) newNode(id uint32, lvl int) int32 {
 			if b == 0 {
 				n = 16
 			}
-			h.data = append(h.data, make([]float32, 0, n*h.dim))
-			h.links0 = append(h.links0, make([]int32, 0, n*h.m0))
+			h.addBlock(n)
 		}
 		h.data[b] = append(h.data[b], make([]float32, h.dim)...)
 		h.links0[b] = append(h.links0[b], make([]int32, h.m0)...)

@@ -2,7 +2,9 @@ package vectors
 
 import (
 	"math/rand/v2"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -137,4 +139,46 @@ func TestHNSWFilterAndMulti(t *testing.T) {
 	require.Empty(t, h.Search(q, 5, 10, nil))
 	h.Add(7, q)
 	require.Equal(t, []Result{{7, 0}}, h.Search(q, 5, 10, nil))
+}
+
+// TestHNSWSlabBlocks: a graph larger than slabFrom blocks keeps its later blocks in mapped
+// memory, searches them as well as the first ones, and gives the memory back once the
+// graph is unreachable.
+func TestHNSWSlabBlocks(t *testing.T) {
+	const dim, k, ef = 8, 10, 40
+	n := slabFrom*nodeBlock + 2*nodeBlock
+	before := MappedBytes()
+	func() {
+		r := rand.New(rand.NewPCG(5, 5))
+		all := clustered(r, n+50, dim, 8)
+		data, queries := all[:n], all[n:]
+		flat := NewFlat(dim, L2)
+		h := NewHNSW(dim, L2, HNSWOptions{M: 8, EFConstruction: 40, Seed: 2})
+		for i, v := range data {
+			flat.Add(uint32(i), v)
+			h.Add(uint32(i), v)
+		}
+		require.Greater(t, MappedBytes(), before, "blocks from slabFrom on are mapped")
+		var exact, approx [][]Result
+		for _, q := range queries {
+			exact = append(exact, flat.Search(q, k, nil))
+			approx = append(approx, h.Search(q, k, ef, nil))
+		}
+		require.GreaterOrEqual(t, recall(exact, approx), 0.95)
+		// A vector stored in a mapped block is found at distance 0, and its slot survives a
+		// delete and reuse.
+		last := uint32(n - 1)
+		require.Equal(t, Result{last, 0}, h.Search(data[last], 1, ef, nil)[0])
+		h.Delete(last)
+		h.Add(last, data[0])
+		got, ok := h.Distance(last, data[0])
+		require.True(t, ok)
+		require.Zero(t, got)
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for MappedBytes() != before && time.Now().Before(deadline) {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	require.Equal(t, before, MappedBytes(), "an unreachable graph's mappings are freed")
 }

@@ -5,7 +5,10 @@ import (
 	"os"
 	"reflect"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,11 +27,31 @@ func linkBytesAtCapacity(m int) float64 {
 	return 4 * (2*float64(m) + float64(m)/float64(m-1))
 }
 
+// heapInUse is the Go heap in use after a collection, plus what vectors holds in memory
+// it mapped itself (its HNSW blocks: see vectors.MappedBytes), which the heap does not
+// count. A mapping's unwritten pages take no memory, so this can count more than is used;
+// rss counts what is.
 func heapInUse() uint64 {
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	return ms.HeapAlloc
+	return ms.HeapAlloc + uint64(vectors.MappedBytes())
+}
+
+// rss is this process's resident memory after a collection that gives the free heap back
+// to the system, as hnswlib's harness measures its own.
+func rss() uint64 {
+	debug.FreeOSMemory()
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 2 {
+		return 0
+	}
+	pages, _ := strconv.ParseUint(f[1], 10, 64)
+	return pages * uint64(os.Getpagesize())
 }
 
 func startProfile(path string) (stop func(), err error) {
@@ -66,7 +89,7 @@ func runDarner(c darnerConfig) error {
 	n := d.n
 	tag := fmt.Sprintf("side=darner dim=%d n=%d", d.dim, n)
 
-	before := heapInUse()
+	before, rssBefore := heapInUse(), rss()
 	stop, err := startProfile(c.profBuild)
 	if err != nil {
 		return err
@@ -79,13 +102,14 @@ func runDarner(c darnerConfig) error {
 	el := time.Since(t0)
 	stop()
 	fmt.Printf("build %s threads=1 secs=%.3f rate=%.1f\n", tag, el.Seconds(), float64(n)/el.Seconds())
-	after := heapInUse()
+	after, rssAfter := heapInUse(), rss()
 	mb := h.MemoryBytes()
 	if c.internals {
 		printInternals(tag, h)
 	}
-	fmt.Printf("mem %s bytes=%d per_vector=%.1f heap_delta_per_vector=%.1f raw=%d links=%.1f\n",
-		tag, mb, float64(mb)/float64(n), (float64(after)-float64(before))/float64(n), 4*d.dim, linkBytesAtCapacity(hnswM))
+	fmt.Printf("mem %s bytes=%d per_vector=%.1f heap_delta_per_vector=%.1f rss_delta_per_vector=%.1f raw=%d links=%.1f\n",
+		tag, mb, float64(mb)/float64(n), (float64(after)-float64(before))/float64(n),
+		(float64(rssAfter)-float64(rssBefore))/float64(n), 4*d.dim, linkBytesAtCapacity(hnswM))
 
 	stop, err = startProfile(c.profSearch)
 	if err != nil {

@@ -159,9 +159,9 @@ func report(w io.Writer, paths []string) error {
 		}
 		fmt.Fprintf(w, "| memory, B/vector (darner: MemoryBytes; hnswlib: its structures, counted) | %s | %s | %s |\n",
 			num(dm.num("per_vector"), "%.1f"), num(hm.num("per_vector"), "%.1f"), ratio(dm.num("per_vector"), hm.num("per_vector")))
-		fmt.Fprintf(w, "| memory, B/vector measured (darner: Go heap Δ after GC; hnswlib: RSS Δ) | %s | %s | %s |\n",
-			num(dm.num("heap_delta_per_vector"), "%.1f"), num(hm.num("rss_delta_per_vector"), "%.1f"),
-			ratio(dm.num("heap_delta_per_vector"), hm.num("rss_delta_per_vector")))
+		fmt.Fprintf(w, "| memory, B/vector measured (RSS Δ; darner's after a collection returning free heap) | %s | %s | %s |\n",
+			num(dm.num("rss_delta_per_vector"), "%.1f"), num(hm.num("rss_delta_per_vector"), "%.1f"),
+			ratio(dm.num("rss_delta_per_vector"), hm.num("rss_delta_per_vector")))
 		base := dm.num("raw") + dm.num("links")
 		fmt.Fprintf(w, "| raw vector (%s B) + links at capacity (%s B) | %.1f | %.1f | |\n",
 			num(dm.num("raw"), "%.0f"), num(dm.num("links"), "%.1f"), base, base)

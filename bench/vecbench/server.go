@@ -50,6 +50,9 @@ type serverPoint struct {
 	qps           float64
 	p50, p99      time.Duration
 	recall        float64
+	// serverCPU and genCPU are the cores darner and this load generator kept busy during
+	// the run, on average: on a 2-core machine they share the cores.
+	serverCPU, genCPU float64
 }
 
 func runServer(c serverConfig) error {
@@ -210,13 +213,13 @@ func serverRun(c serverConfig, d *dataset, sh int, blobs [][]byte, tag string) (
 
 	var out []serverPoint
 	for _, conns := range c.conns {
-		p, err := serverQueries(ctx, addr, d, blobs, c.ef, conns, c.duration)
+		p, err := serverQueries(ctx, addr, cmd.Process.Pid, d, blobs, c.ef, conns, c.duration)
 		if err != nil {
 			return nil, err
 		}
 		p.shards = sh
-		fmt.Printf("server-search %s shards=%d conns=%d recall=%.4f qps=%.1f p50_us=%.0f p99_us=%.0f\n", tag, sh, conns,
-			p.recall, p.qps, float64(p.p50)/1e3, float64(p.p99)/1e3)
+		fmt.Printf("server-search %s shards=%d conns=%d recall=%.4f qps=%.1f p50_us=%.0f p99_us=%.0f server_cores=%.2f loadgen_cores=%.2f server_cpu_us_per_query=%.1f\n",
+			tag, sh, conns, p.recall, p.qps, float64(p.p50)/1e3, float64(p.p99)/1e3, p.serverCPU, p.genCPU, 1e6*p.serverCPU/p.qps)
 		out = append(out, p)
 	}
 	return out, nil
@@ -307,7 +310,7 @@ func appendBulk(b, s []byte) []byte {
 // for dur. The commands are encoded once beforehand and replies read straight off the
 // socket, as redis-benchmark does, so that the load generator, which shares the machine's
 // cores with the server, spends as little of them as it can.
-func serverQueries(ctx context.Context, addr string, d *dataset, blobs [][]byte, ef, conns int, dur time.Duration) (serverPoint, error) {
+func serverQueries(ctx context.Context, addr string, pid int, d *dataset, blobs [][]byte, ef, conns int, dur time.Duration) (serverPoint, error) {
 	cmds := encodeQueries(d, blobs, ef)
 	workers := make([]*queryConn, conns)
 	for g := range workers {
@@ -326,6 +329,11 @@ func serverQueries(ctx context.Context, addr string, d *dataset, blobs [][]byte,
 	lats := make([][]time.Duration, conns)
 	hits := make([]int, conns)
 	errs := make([]error, conns)
+	srv0, err := procCPU(pid)
+	if err != nil {
+		return serverPoint{}, err
+	}
+	gen0 := selfCPU()
 	t0 := time.Now()
 	for g, qc := range workers {
 		wg.Go(func() {
@@ -345,6 +353,11 @@ func serverQueries(ctx context.Context, addr string, d *dataset, blobs [][]byte,
 	}
 	wg.Wait()
 	el := time.Since(t0)
+	srv1, err := procCPU(pid)
+	if err != nil {
+		return serverPoint{}, err
+	}
+	gen := selfCPU() - gen0
 	for _, err := range errs {
 		if err != nil {
 			return serverPoint{}, err
@@ -358,7 +371,35 @@ func serverQueries(ctx context.Context, addr string, d *dataset, blobs [][]byte,
 	}
 	slices.Sort(all)
 	return serverPoint{conns: conns, qps: float64(len(all)) / el.Seconds(),
-		p50: all[len(all)/2], p99: all[len(all)*99/100], recall: float64(hit) / float64(gtK*len(all))}, nil
+		p50: all[len(all)/2], p99: all[len(all)*99/100], recall: float64(hit) / float64(gtK*len(all)),
+		serverCPU: (srv1 - srv0).Seconds() / el.Seconds(), genCPU: gen.Seconds() / el.Seconds()}, nil
+}
+
+// procCPU is the user + system CPU time process pid has used, from /proc/pid/stat.
+func procCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, err
+	}
+	// The command name, field 2, is in parentheses and may hold spaces: count from after it.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0, fmt.Errorf("/proc/%d/stat: %d fields", pid, len(f))
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("/proc/%d/stat: bad utime/stime", pid)
+	}
+	const ticks = 100 // USER_HZ on Linux
+	return time.Duration(utime+stime) * time.Second / ticks, nil
+}
+
+// selfCPU is the user + system CPU time this process has used.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // encodeQueries encodes FT.SEARCH v "*=>[KNN 10 @v $q EF_RUNTIME ef]" PARAMS 2 q <blob>
