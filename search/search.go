@@ -146,13 +146,9 @@ type partResult struct {
 	err   error
 }
 
-// Search runs req over idx: every part is searched in parallel, each returning its best
-// offset+limit hits and its match count; the hits are merged and paged here. Scores use the
-// statistics of the whole index (gathered between the match and the scoring step of the
-// parts), so no result depends on the number of shards. tx must hold every shard (read or
-// write): the caller's command locks them all, so a search inside MULTI/EXEC takes no lock
-// of its own.
-func (r *Registry) Search(tx *engine.Tx, idx *Index, req *Request) (*Result, error) {
+// prepare counts a query against idx, reads the command's clock and parses the query with
+// its vector clauses resolved: what FT.SEARCH and FT.AGGREGATE do before the fan-out.
+func (r *Registry) prepare(tx *engine.Tx, idx *Index, req *Request) (query.Node, *vecQuery, error) {
 	if req.Dialect == 0 {
 		req.Dialect = int(r.DefaultDialect.Load())
 	}
@@ -168,16 +164,30 @@ func (r *Registry) Search(tx *engine.Tx, idx *Index, req *Request) (*Result, err
 	}
 	ast, err := query.Parse(req.Query, opts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ast = applySlop(ast, req)
 	var vq *vecQuery
 	if knn, ok := ast.(*query.KNN); ok {
 		if vq, err = resolveKNN(idx.Def, knn, req.Params); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if err := resolveRanges(idx.Def, ast, req); err != nil {
+		return nil, nil, err
+	}
+	return ast, vq, nil
+}
+
+// Search runs req over idx: every part is searched in parallel, each returning its best
+// offset+limit hits and its match count; the hits are merged and paged here. Scores use the
+// statistics of the whole index (gathered between the match and the scoring step of the
+// parts), so no result depends on the number of shards. tx must hold every shard (read or
+// write): the caller's command locks them all, so a search inside MULTI/EXEC takes no lock
+// of its own.
+func (r *Registry) Search(tx *engine.Tx, idx *Index, req *Request) (*Result, error) {
+	ast, vq, err := r.prepare(tx, idx, req)
+	if err != nil {
 		return nil, err
 	}
 	yieldName := ""

@@ -72,9 +72,12 @@ func cmdFTInfo(c *Ctx) {
 	}
 	w.BulkString("cursor_stats")
 	w.Map(4)
-	for _, k := range []string{"global_idle", "global_total", "index_capacity", "index_total"} {
-		kvInt(w, k, 0)
-	}
+	// Between reads every cursor is idle: none runs a query while parked.
+	total, own := c.srv.cursors.Stats(def.Name)
+	kvInt(w, "global_idle", int64(total))
+	kvInt(w, "global_total", int64(total))
+	kvInt(w, "index_capacity", 128)
+	kvInt(w, "index_total", int64(own))
 	if custom {
 		w.BulkString("stopwords_list")
 		w.Array(len(def.StopWords))

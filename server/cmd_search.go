@@ -25,6 +25,13 @@ func searchCommands() []*Command {
 	return []*Command{
 		cmd("ft.create", -2, FlagWrite|FlagDenyOOM, "1.0.0", "Creates an index over HASH or JSON keys.", cmdFTCreate),
 		cmd("ft.search", -3, ro, "1.0.0", "Searches an index with a query, returning documents or their keys.", cmdFTSearch),
+		cmd("ft.aggregate", -3, ro, "1.1.0", "Runs a query and passes its documents through a pipeline of groupings, sorts and expressions.", cmdFTAggregate),
+		{Name: "ft.cursor", Arity: -2, Group: "search", Since: "1.1.0",
+			Summary: "A container for the commands that read FT.AGGREGATE's cursors.", Handler: cmdContainer,
+			Subcommands: []*Command{
+				cmd("read", -4, FlagReadonly, "1.1.0", "Reads the next rows of an aggregate cursor.", cmdFTCursorRead),
+				cmd("del", 4, FlagReadonly, "1.1.0", "Deletes an aggregate cursor.", cmdFTCursorDel),
+			}},
 		cmd("ft.info", 2, ro, "1.0.0", "Returns an index's definition and statistics.", cmdFTInfo),
 		cmd("ft.dropindex", -2, all, "2.0.0", "Deletes an index, and with DD the documents it indexed.", cmdFTDropIndex),
 		cmd("ft._list", 1, FlagReadonly, "2.0.0", "Returns the names of all indexes.", cmdFTList),

@@ -139,7 +139,7 @@ func loadFields(c *Ctx, idx *search.Index, sa *search.SearchArgs, h search.Hit, 
 				out = append(out, rf.As, search.DistanceValue(h.Dist))
 				continue
 			}
-			if val, ok := returnValue(def, o, rf.ID, sa.Dialect); ok {
+			if val, ok := def.DocValue(o, rf.ID, sa.Dialect); ok {
 				out = append(out, rf.As, val)
 			}
 		}
@@ -181,39 +181,4 @@ func sortFieldFirst(pairs []string, name string) []string {
 		}
 	}
 	return pairs
-}
-
-// returnValue reads one RETURN entry of a document: an attribute (through its path), a hash
-// field, or a JSONPath. From a JSON document dialects 1 and 2 return the first match (a
-// string as is, anything else as JSON text); dialect 3 returns every match as a JSON array.
-func returnValue(def *search.Def, o *engine.Object, id string, dialect int) (string, bool) {
-	path := id
-	if f := def.Field(id); f != nil {
-		path = f.Path
-		if j, ok := o.Value.(*engine.JSON); ok && f.IsFunction() {
-			return f.FunctionValue(j.Root)
-		}
-	}
-	switch v := o.Value.(type) {
-	case *engine.Hash:
-		b, ok := v.Get(path)
-		return string(b), ok
-	case *engine.JSON:
-		p, err := jsonpath.Compile(path)
-		if err != nil {
-			return "", false
-		}
-		matches := p.Get(v.Root)
-		if len(matches) == 0 {
-			return "", false
-		}
-		if dialect >= 3 {
-			return string(jsonpath.Serialize(jsonpath.NewArray(matches...))), true
-		}
-		if s, ok := matches[0].(string); ok {
-			return s, true
-		}
-		return string(jsonpath.Serialize(matches[0])), true
-	}
-	return "", false
 }

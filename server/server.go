@@ -48,8 +48,10 @@ type Server struct {
 	cfg    *settings
 	store  *engine.Store
 	search *search.Registry
-	table  *Table
-	log    *slog.Logger
+	// cursors are FT.AGGREGATE WITHCURSOR's unread rows.
+	cursors cursors
+	table   *Table
+	log     *slog.Logger
 
 	ln      net.Listener
 	started time.Time
