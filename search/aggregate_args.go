@@ -1,6 +1,9 @@
 package search
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // AggRequest is a parsed FT.AGGREGATE: the query (as FT.SEARCH's Request), what each
 // matching document loads, and the pipeline of steps its rows pass through, in the order
@@ -113,9 +116,7 @@ func (ar *AggRequest) option(w string, r *args) error {
 			case r.is("COUNT"):
 				ar.CursorCount, err = r.int("COUNT")
 			case r.is("MAXIDLE"):
-				var ms int
-				ms, err = r.int("MAXIDLE")
-				ar.MaxIdle = int64(ms)
+				ar.MaxIdle, err = parseMaxIdle(r)
 			default:
 				return nil
 			}
@@ -244,3 +245,17 @@ func (ar *AggRequest) sortBy(r *args) error {
 	ar.Steps = append(ar.Steps, st)
 	return nil
 }
+
+// parseMaxIdle reads MAXIDLE's milliseconds. redis-py 4 sends them as a float ("5000.0"),
+// so a fraction is accepted and rounded down.
+func parseMaxIdle(r *args) (int64, error) {
+	s, _ := r.next()
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f < 0 || f > 1<<53 {
+		return 0, ArgError("Bad arguments for MAXIDLE: Value is not an integer or out of range")
+	}
+	return int64(f), nil
+}
+
+// ParseMaxIdle is parseMaxIdle for FT.CURSOR READ's arguments.
+func ParseMaxIdle(s string) (int64, error) { return parseMaxIdle(&args{a: []string{s}}) }

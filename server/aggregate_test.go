@@ -134,6 +134,27 @@ func TestAggregateCities(t *testing.T) {
 			{"__key", "city:1", "name", "London", "population", "8.8"},
 		}, rows, "sort+limit")
 
+		// ADDSCORES: each row's __score is the document's FT.SEARCH score.
+		sr, err := rdb.FTSearchWithArgs(ctx, "cities", "london|athens|hyderabad", &redis.FTSearchOptions{
+			WithScores: true, DialectVersion: 2}).Result()
+		require.NoError(t, err)
+		require.Len(t, sr.Docs, 3)
+		v, err = rdb.Do(ctx, "FT.AGGREGATE", "cities", "london|athens|hyderabad", "LOAD", "1", "__key",
+			"ADDSCORES", "SORTBY", "2", "@__score", "DESC", "DIALECT", "2").Result()
+		require.NoError(t, err)
+		_, rows = aggRows(t, v)
+		require.Len(t, rows, 3)
+		scores := map[string]string{}
+		for _, r := range rows {
+			row := sortedPairs(r)
+			scores[row[1].(string)] = row[3].(string)
+		}
+		for _, d := range sr.Docs {
+			got, err := strconv.ParseFloat(scores[d.ID], 64)
+			require.NoError(t, err, d.ID)
+			assert.InEpsilon(t, *d.Score, got, 1e-9, d.ID)
+		}
+
 		// go-redis' typed API parses the reply in both protocols.
 		res, err := rdb.FTAggregateWithArgs(ctx, "cities", "*", &redis.FTAggregateOptions{
 			GroupBy: []redis.FTAggregateGroupBy{{Fields: []any{"@continent"},

@@ -159,10 +159,15 @@ func (cs *cursors) readFrom(c *Ctx, cur *cursor, id uint64, count int) {
 	c.W.Int(int64(id))
 }
 
-// FT.CURSOR READ index id [COUNT n] | FT.CURSOR DEL index id
+// FT.CURSOR READ index id [COUNT n] [MAXIDLE ms] | FT.CURSOR DEL index id
 func cmdFTCursorRead(c *Ctx) {
 	index, id, ok := cursorArgs(c)
 	if !ok {
+		return
+	}
+	count, maxIdle, err := cursorReadOptions(c.Args[4:])
+	if err != nil {
+		c.Err(err.(Error))
 		return
 	}
 	cur := c.srv.cursors.take(index, id, time.Now())
@@ -170,22 +175,39 @@ func cmdFTCursorRead(c *Ctx) {
 		c.Err(Error("ERR Cursor not found, id: " + strconv.FormatUint(id, 10)))
 		return
 	}
-	count := cur.count
-	if len(c.Args) > 4 {
-		if len(c.Args) != 6 || !strings.EqualFold(string(c.Args[4]), "COUNT") {
-			c.srv.cursors.put(id, cur)
-			c.Err(errSyntax)
-			return
-		}
-		n, err := strconv.Atoi(string(c.Args[5]))
-		if err != nil || n <= 0 {
-			c.srv.cursors.put(id, cur)
-			c.Err("ERR Bad arguments for COUNT: Value is not an integer or out of range")
-			return
-		}
-		count = n
+	if count == 0 {
+		count = cur.count
+	}
+	if maxIdle > 0 {
+		cur.maxIdle = maxIdle
 	}
 	c.srv.cursors.readFrom(c, cur, id, count)
+}
+
+// cursorReadOptions reads FT.CURSOR READ's options, in any order (redis-py sends MAXIDLE
+// before COUNT); zero where not given.
+func cursorReadOptions(opts [][]byte) (count int, maxIdle time.Duration, err error) {
+	for i := 0; i < len(opts); i += 2 {
+		if i+1 >= len(opts) {
+			return 0, 0, errSyntax
+		}
+		val := string(opts[i+1])
+		switch strings.ToUpper(string(opts[i])) {
+		case "COUNT":
+			if count, err = strconv.Atoi(val); err != nil || count <= 0 {
+				return 0, 0, Error("ERR Bad arguments for COUNT: Value is not an integer or out of range")
+			}
+		case "MAXIDLE":
+			ms, perr := search.ParseMaxIdle(val)
+			if perr != nil {
+				return 0, 0, searchError(perr)
+			}
+			maxIdle = time.Duration(ms) * time.Millisecond
+		default:
+			return 0, 0, errSyntax
+		}
+	}
+	return count, maxIdle, nil
 }
 
 func cmdFTCursorDel(c *Ctx) {

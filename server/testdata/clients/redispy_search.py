@@ -7,6 +7,8 @@ import time
 import redis
 from redis.commands.search.field import NumericField, TagField, TextField, VectorField
 from redis.commands.search.indexDefinition import IndexDefinition, IndexType
+from redis.commands.search import reducers
+from redis.commands.search.aggregation import AggregateRequest, Desc
 from redis.commands.search.query import Query
 
 r = redis.Redis(port=int(sys.argv[1]), decode_responses=True)
@@ -107,6 +109,24 @@ res = vft.search(Query("@v:[VECTOR_RANGE $distance_threshold $vector]=>{$YIELD_D
                  .sort_by("vector_distance").return_fields("vector_distance").dialect(2),
                  query_params={"vector": blob, "distance_threshold": 0.1})
 assert [d.id for d in res.docs] == ["v:0", "v:1"], res
+# FT.AGGREGATE through the client's builder: GROUPBY with reducers, SORTBY, a cursor.
+req = (AggregateRequest("*")
+       .group_by("@continent", reducers.count().alias("n"), reducers.sum("@population").alias("pop"),
+                 reducers.tolist("@name").alias("names"))
+       .sort_by(Desc("@pop")))
+rows = ft.aggregate(req).rows
+# The cities, and Lisbon (0.5) added by the pipeline above.
+assert [row[:6] for row in rows] == [["continent", "Europe", "n", "3", "pop", "12.4"],
+                                     ["continent", "Asia", "n", "2", "pop", "11.1"]], rows
+assert sorted(rows[1][7]) == ["Hyderabad", "Tel-Aviv"], rows
+req = AggregateRequest("*").load("@name").apply(up="upper(@name)").cursor(count=3, max_idle=5.0)
+res = ft.aggregate(req)
+names = [row[1] for row in res.rows]
+assert len(names) == 3 and res.cursor.cid != 0, res.rows
+res = ft.aggregate(res.cursor)
+names += [row[1] for row in res.rows]
+assert res.cursor.cid == 0 and sorted(names) == sorted([c[1] for c in cities] + ["Lisbon"]), names
+assert all(row[3] == row[1].upper() for row in res.rows), res.rows
 info = vft.info()
 attr = info["attributes"][1]
 assert attr[attr.index("algorithm") + 1] == "HNSW" and attr[attr.index("dim") + 1] == 2, attr
