@@ -47,6 +47,10 @@ type aggRow struct {
 	vals  []expr.Value
 	key   string
 	extra []namedValue
+	// nulls are the slots holding a null that is a value (an APPLY's or reducer's null
+	// result, a group's null key), not a property the document lacks: expressions may
+	// read them without the missing-property error.
+	nulls []int
 }
 
 type namedValue struct {
@@ -66,13 +70,16 @@ func (r *aggRow) set(slot int, v expr.Value) {
 		r.vals = append(r.vals, expr.Value{})
 	}
 	r.vals[slot] = v
+	if v.IsNull() && !slices.Contains(r.nulls, slot) {
+		r.nulls = append(r.nulls, slot)
+	}
 }
 
-// Get gives an expression a property of the row.
+// Get gives an expression a property of the row; ok is false when the row lacks it.
 func (r *aggRow) Get(name string) (expr.Value, bool) {
 	if i, ok := r.l.slots[name]; ok {
 		v := r.at(i)
-		return v, !v.IsNull()
+		return v, !v.IsNull() || slices.Contains(r.nulls, i)
 	}
 	for _, nv := range r.extra {
 		if nv.name == name {
@@ -323,7 +330,10 @@ func (pl *aggPlan) partRows(v engine.View, p *part, hits []Hit, local int, parti
 			rows = append(rows, row)
 		}
 	}
-	rows = pl.run(rows, pl.steps[:local])
+	rows, err := pl.run(rows, pl.steps[:local])
+	if err != nil {
+		return partAgg{err: err}
+	}
 	if partial && local < len(pl.steps) {
 		switch st := &pl.steps[local]; st.Kind {
 		case StepGroup:
@@ -422,16 +432,22 @@ func (pl *aggPlan) finish(parts []partAgg, local, knn int) (*AggResult, error) {
 	}
 	res := &AggResult{}
 	rest := pl.steps[next:]
+	var err error
 	if k := len(rest) - 1; k >= 0 && (rest[k].Kind == StepLimit || (rest[k].Kind == StepSort && rest[k].Max > 0)) {
-		rows = pl.run(rows, rest[:k])
+		if rows, err = pl.run(rows, rest[:k]); err != nil {
+			return nil, err
+		}
 		res.Total = int64(len(rows))
 		if k == 0 && next == local && rest[k].Kind == StepSort && knn == 0 {
 			res.Total = count // the parts kept their first MAX of count rows
 		}
-		rows = pl.run(rows, rest[k:])
+		rows, err = pl.run(rows, rest[k:])
 	} else {
-		rows = pl.run(rows, rest)
+		rows, err = pl.run(rows, rest)
 		res.Total = int64(len(rows))
+	}
+	if err != nil {
+		return nil, err
 	}
 	res.Rows = pl.output(rows)
 	return res, nil
@@ -453,17 +469,33 @@ func nearestRows(rows []*aggRow, dist, k int) []*aggRow {
 	return rows[:min(k, len(rows))]
 }
 
-// run passes rows through steps in order.
-func (pl *aggPlan) run(rows []*aggRow, steps []planStep) []*aggRow {
+// run passes rows through steps in order. An expression that fails on a row (reading a
+// property the row lacks outside exists(), a string where a number must be) fails the
+// whole query with its error, as in RediSearch.
+func (pl *aggPlan) run(rows []*aggRow, steps []planStep) ([]*aggRow, error) {
 	for i := range steps {
 		st := &steps[i]
 		switch st.Kind {
 		case StepApply:
 			for _, r := range rows {
-				r.set(st.slot, st.expr.Eval(r))
+				v, err := st.expr.Evaluate(r, expr.Query)
+				if err != nil {
+					return nil, err
+				}
+				r.set(st.slot, v)
 			}
 		case StepFilter:
-			rows = slices.DeleteFunc(rows, func(r *aggRow) bool { return !st.expr.Eval(r).Truthy() })
+			kept := rows[:0]
+			for _, r := range rows {
+				v, err := st.expr.Evaluate(r, expr.Query)
+				if err != nil {
+					return nil, err
+				}
+				if v.Truthy() {
+					kept = append(kept, r)
+				}
+			}
+			rows = kept
 		case StepGroup:
 			rows = pl.groupRows(pl.group(rows, st), st)
 		case StepSort:
@@ -473,7 +505,7 @@ func (pl *aggPlan) run(rows []*aggRow, steps []planStep) []*aggRow {
 			rows = rows[lo:min(lo+st.Num, len(rows))]
 		}
 	}
-	return rows
+	return rows, nil
 }
 
 // sortRows orders rows by the step's keys (nulls last), ties by key, and keeps MAX.

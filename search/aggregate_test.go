@@ -308,10 +308,13 @@ func genPipeline(rng *rand.Rand) aggCase {
 		apply = true
 	}
 	if apply {
-		argv = append(argv, "APPLY", "@n * 2 + 1", "AS", "n2", "APPLY", "floor(@n / 10)", "AS", "bucket")
+		// Reading a property a row lacks fails the query (RediSearch's rule): case() and
+		// exists() guard it.
+		argv = append(argv, "APPLY", "case(exists(@n), @n * 2 + 1, NULL)", "AS", "n2",
+			"APPLY", "case(exists(@n), floor(@n / 10), NULL)", "AS", "bucket")
 	}
 	if filter {
-		argv = append(argv, "FILTER", "@n >= 20")
+		argv = append(argv, "FILTER", "exists(@n) && @n >= 20")
 	}
 	keep := func(d aggDoc) bool { return q.match(d) && (!filter || (d.hasN && d.n >= 20)) }
 	if group == 0 {

@@ -367,12 +367,21 @@ func (s *sampleState) merge(o reducer) {
 
 func (s *sampleState) value() expr.Value { return expr.List(s.vals) }
 
-// valueKey is v as a map key that tells numbers from strings.
+// valueKey is v as a map key that tells numbers, strings, lists and null apart.
 func valueKey(v expr.Value) string {
-	if v.Kind == expr.Number {
+	switch v.Kind {
+	case expr.Number:
 		return "n" + strconv.FormatFloat(v.Num, 'g', -1, 64)
+	case expr.String:
+		return "s" + v.Str
+	case expr.Array:
+		k := "a"
+		for _, e := range v.Arr {
+			k += strconv.Itoa(len(valueKey(e))) + ":" + valueKey(e)
+		}
+		return k
 	}
-	return "s" + v.Format()
+	return "z"
 }
 
 // compareNullsLast orders a before b (negative) as SORTBY does, nulls after every value

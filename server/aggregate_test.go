@@ -181,6 +181,22 @@ func TestAggregateCities(t *testing.T) {
 			require.Error(t, err, "%v", bad.args)
 			assert.Contains(t, err.Error(), bad.msg, "%v", bad.args)
 		}
+		// A document without population: reading it in an expression fails the query, as
+		// in RediSearch, unless exists() or ismissing() guards it.
+		require.NoError(t, rdb.HSet(ctx, "city:9", "name", "Nowhere", "continent", "Asia").Err())
+		err = rdb.Do(ctx, "FT.AGGREGATE", "cities", "*", "APPLY", "@population * 2", "AS", "p2").Err()
+		require.EqualError(t, err, "ERR Could not find the value for a parameter name, consider using EXISTS if applicable for population")
+		v, err = rdb.Do(ctx, "FT.AGGREGATE", "cities", "*", "LOAD", "1", "@name", "FILTER", "ismissing(@population)").Result()
+		require.NoError(t, err)
+		_, rows = aggRows(t, v)
+		checkRows(t, proto, [][]any{{"name", "Nowhere"}}, rows, "ismissing")
+		v, err = rdb.Do(ctx, "FT.AGGREGATE", "cities", "*", "FILTER", "exists(@population) && @population < 2",
+			"LOAD", "1", "@name").Result()
+		require.NoError(t, err)
+		_, rows = aggRows(t, v)
+		checkRows(t, proto, [][]any{{"name", "Tel-Aviv", "population", "1.3"}}, rows, "exists")
+		require.NoError(t, rdb.Del(ctx, "city:9").Err())
+
 		err = rdb.Do(ctx, "FT.AGGREGATE", "nosuch", "*").Err()
 		require.EqualError(t, err, "nosuch: no such index")
 		require.NoError(t, rdb.Do(ctx, "FT.DROPINDEX", "cities").Err())

@@ -42,10 +42,12 @@ type serverConfig struct {
 	profile  string // darner's --cpuprofile, with "-shards<N>" appended; "" for none
 	// searchDuringLoad times searches sent while the vectors load (which take CPU from it).
 	searchDuringLoad bool
+	loadgens         []string // "threads", "epoll": see serverQueries
 }
 
 // serverPoint is one (shards, connections) measurement.
 type serverPoint struct {
+	gen           string
 	shards, conns int
 	qps           float64
 	p50, p99      time.Duration
@@ -99,15 +101,16 @@ func runServer(c serverConfig) error {
 	}
 
 	fmt.Println()
-	fmt.Printf("| shards | connections | server QPS | p50 | p99 | recall@10 | in-process QPS 1 / %d threads | server ÷ in-process (same parallelism) |\n", c.threads[len(c.threads)-1])
-	fmt.Println("|---|---|---|---|---|---|---|---|")
+	fmt.Printf("| load generator | shards | connections | server QPS | p50 | p99 | recall@10 | in-process QPS 1 / %d threads | server ÷ in-process (same parallelism) | darner / load generator cores |\n", c.threads[len(c.threads)-1])
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|")
 	for _, p := range points {
 		ref := inproc[min(p.conns, c.threads[len(c.threads)-1])]
 		if r, ok := inproc[p.conns]; ok {
 			ref = r
 		}
-		fmt.Printf("| %d | %d | %.0f | %s | %s | %.4f | %.0f / %.0f | %.0f %% |\n", p.shards, p.conns, p.qps,
-			fmtDur(p.p50), fmtDur(p.p99), p.recall, inproc[c.threads[0]], inproc[c.threads[len(c.threads)-1]], 100*p.qps/ref)
+		fmt.Printf("| %s | %d | %d | %.0f | %s | %s | %.4f | %.0f / %.0f | %.0f %% | %.2f / %.2f |\n", p.gen, p.shards, p.conns, p.qps,
+			fmtDur(p.p50), fmtDur(p.p99), p.recall, inproc[c.threads[0]], inproc[c.threads[len(c.threads)-1]], 100*p.qps/ref,
+			p.serverCPU, p.genCPU)
 	}
 	fmt.Printf("in-process recall@10 at ef %d: %.4f\n", c.ef, inRecall)
 	return nil
@@ -213,14 +216,16 @@ func serverRun(c serverConfig, d *dataset, sh int, blobs [][]byte, tag string) (
 
 	var out []serverPoint
 	for _, conns := range c.conns {
-		p, err := serverQueries(ctx, addr, cmd.Process.Pid, d, blobs, c.ef, conns, c.duration)
-		if err != nil {
-			return nil, err
+		for _, gen := range c.loadgens {
+			p, err := serverQueries(ctx, addr, cmd.Process.Pid, d, blobs, c.ef, conns, c.duration, gen)
+			if err != nil {
+				return nil, err
+			}
+			p.shards, p.gen = sh, gen
+			fmt.Printf("server-search %s loadgen=%s shards=%d conns=%d recall=%.4f qps=%.1f p50_us=%.0f p99_us=%.0f server_cores=%.2f loadgen_cores=%.2f server_cpu_us_per_query=%.1f\n",
+				tag, gen, sh, conns, p.recall, p.qps, float64(p.p50)/1e3, float64(p.p99)/1e3, p.serverCPU, p.genCPU, 1e6*p.serverCPU/p.qps)
+			out = append(out, p)
 		}
-		p.shards = sh
-		fmt.Printf("server-search %s shards=%d conns=%d recall=%.4f qps=%.1f p50_us=%.0f p99_us=%.0f server_cores=%.2f loadgen_cores=%.2f server_cpu_us_per_query=%.1f\n",
-			tag, sh, conns, p.recall, p.qps, float64(p.p50)/1e3, float64(p.p99)/1e3, p.serverCPU, p.genCPU, 1e6*p.serverCPU/p.qps)
-		out = append(out, p)
 	}
 	return out, nil
 }
@@ -310,7 +315,12 @@ func appendBulk(b, s []byte) []byte {
 // for dur. The commands are encoded once beforehand and replies read straight off the
 // socket, as redis-benchmark does, so that the load generator, which shares the machine's
 // cores with the server, spends as little of them as it can.
-func serverQueries(ctx context.Context, addr string, pid int, d *dataset, blobs [][]byte, ef, conns int, dur time.Duration) (serverPoint, error) {
+//
+// gen "threads" gives each connection a thread of its own that writes a query and blocks
+// reading the reply; gen "epoll" drives every connection from one thread waiting in
+// epoll_wait, as redis-benchmark's event loop does, which costs the machine (shared with
+// darner) fewer wake-ups and context switches per query.
+func serverQueries(ctx context.Context, addr string, pid int, d *dataset, blobs [][]byte, ef, conns int, dur time.Duration, gen string) (serverPoint, error) {
 	cmds := encodeQueries(d, blobs, ef)
 	workers := make([]*queryConn, conns)
 	for g := range workers {
@@ -335,6 +345,12 @@ func serverQueries(ctx context.Context, addr string, pid int, d *dataset, blobs 
 	}
 	gen0 := selfCPU()
 	t0 := time.Now()
+	if gen == "epoll" {
+		lats[0], hits[0], errs[0] = epollQueries(workers, cmds, d, dur)
+		workers = nil
+	} else if gen != "threads" {
+		return serverPoint{}, fmt.Errorf("unknown load generator %q", gen)
+	}
 	for g, qc := range workers {
 		wg.Go(func() {
 			runtime.LockOSThread()
@@ -357,7 +373,7 @@ func serverQueries(ctx context.Context, addr string, pid int, d *dataset, blobs 
 	if err != nil {
 		return serverPoint{}, err
 	}
-	gen := selfCPU() - gen0
+	genTime := selfCPU() - gen0
 	for _, err := range errs {
 		if err != nil {
 			return serverPoint{}, err
@@ -372,7 +388,7 @@ func serverQueries(ctx context.Context, addr string, pid int, d *dataset, blobs 
 	slices.Sort(all)
 	return serverPoint{conns: conns, qps: float64(len(all)) / el.Seconds(),
 		p50: all[len(all)/2], p99: all[len(all)*99/100], recall: float64(hit) / float64(gtK*len(all)),
-		serverCPU: (srv1 - srv0).Seconds() / el.Seconds(), genCPU: gen.Seconds() / el.Seconds()}, nil
+		serverCPU: (srv1 - srv0).Seconds() / el.Seconds(), genCPU: genTime.Seconds() / el.Seconds()}, nil
 }
 
 // procCPU is the user + system CPU time process pid has used, from /proc/pid/stat.
@@ -553,4 +569,91 @@ func (qc *queryConn) parse() (ok bool, err error) {
 		qc.found = append(qc.found, uint32(id))
 	}
 	return true, nil
+}
+
+// epollQueries runs the queries over every connection from this one thread: each
+// connection has one query in flight, and the next is sent when its reply is read.
+func epollQueries(conns []*queryConn, cmds [][]byte, d *dataset, dur time.Duration) ([]time.Duration, int, error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	ep, err := syscall.EpollCreate1(0)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer syscall.Close(ep)
+	type state struct {
+		qc   *queryConn
+		next int
+		sent time.Time
+	}
+	st := make([]state, len(conns))
+	byFD := map[int32]int{}
+	send := func(s *state) error {
+		s.sent = time.Now()
+		s.qc.buf = s.qc.buf[:0]
+		for cmd := cmds[s.next]; len(cmd) > 0; {
+			n, err := syscall.Write(s.qc.fd, cmd)
+			if err != nil {
+				return err
+			}
+			cmd = cmd[n:]
+		}
+		return nil
+	}
+	for g, qc := range conns {
+		st[g] = state{qc: qc, next: g * d.nq / len(conns)}
+		byFD[int32(qc.fd)] = g
+		ev := syscall.EpollEvent{Events: syscall.EPOLLIN, Fd: int32(qc.fd)}
+		if err := syscall.EpollCtl(ep, syscall.EPOLL_CTL_ADD, qc.fd, &ev); err != nil {
+			return nil, 0, err
+		}
+	}
+	t0 := time.Now()
+	for g := range st {
+		if err := send(&st[g]); err != nil {
+			return nil, 0, err
+		}
+	}
+	var lats []time.Duration
+	hit, inflight := 0, len(conns)
+	events := make([]syscall.EpollEvent, len(conns))
+	for inflight > 0 {
+		n, err := syscall.EpollWait(ep, events, -1)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, ev := range events[:n] {
+			s := &st[byFD[ev.Fd]]
+			qc := s.qc
+			if len(qc.buf) == cap(qc.buf) {
+				qc.buf = slices.Grow(qc.buf, cap(qc.buf))
+			}
+			m, err := syscall.Read(qc.fd, qc.buf[len(qc.buf):cap(qc.buf)])
+			if err != nil || m == 0 {
+				return nil, 0, fmt.Errorf("reading a reply: %v (read %d)", err, m)
+			}
+			qc.buf = qc.buf[:len(qc.buf)+m]
+			ok, err := qc.parse()
+			if err != nil {
+				return nil, 0, err
+			}
+			if !ok {
+				continue
+			}
+			lats = append(lats, time.Since(s.sent))
+			hit += recallAt10(d.gt[s.next*gtK:(s.next+1)*gtK], qc.found)
+			s.next = (s.next + 1) % d.nq
+			if time.Since(t0) >= dur {
+				inflight--
+				continue
+			}
+			if err := send(s); err != nil {
+				return nil, 0, err
+			}
+		}
+	}
+	return lats, hit, nil
 }

@@ -107,7 +107,11 @@ func (ev *evaluator) eval(n *node) (Value, rc) {
 		}
 		return Value{}, rcMissing
 	case opArith:
-		return ev.arith(n)
+		f, rc := ev.arithNum(n)
+		if rc != rcOK {
+			return Value{}, rc
+		}
+		return Num(f), rcOK
 	case opCmp:
 		return ev.compare(n)
 	case opAnd, opOr:
@@ -122,23 +126,40 @@ func (ev *evaluator) eval(n *node) (Value, rc) {
 	return ev.call(n)
 }
 
-// arith evaluates l op r on numbers; strings convert, anything else fails.
-func (ev *evaluator) arith(n *node) (Value, rc) {
-	l, rc := ev.eval(n.l)
+// arithNum evaluates l op r on numbers: both sides are evaluated first, then converted
+// (strings that read as numbers convert; anything else fails), as RediSearch's evalOp
+// does. Operands that are numbers do not go through Value.
+func (ev *evaluator) arithNum(n *node) (float64, rc) {
+	a, okA, rc := ev.operand(n.l)
 	if rc != rcOK {
-		return Value{}, rcErr
+		return 0, rcErr
 	}
-	r, rc := ev.eval(n.r)
+	b, okB, rc := ev.operand(n.r)
 	if rc != rcOK {
-		return Value{}, rcErr
+		return 0, rcErr
 	}
-	a, ok := l.ToNumber()
-	b, ok2 := r.ToNumber()
-	if !ok || !ok2 {
+	if !okA || !okB {
 		ev.fail(errNotNumber)
-		return Value{}, rcErr
+		return 0, rcErr
 	}
-	return Num(arith(n.sub, a, b)), rcOK
+	return arith(n.sub, a, b), rcOK
+}
+
+// operand evaluates an operand of arithmetic: its number, if it has one.
+func (ev *evaluator) operand(n *node) (f float64, num bool, r rc) {
+	switch {
+	case n.op == opLit && n.val.Kind == Number:
+		return n.val.Num, true, rcOK
+	case n.op == opArith:
+		f, r = ev.arithNum(n)
+		return f, r == rcOK, r
+	}
+	v, r := ev.eval(n)
+	if r != rcOK {
+		return 0, false, r
+	}
+	f, num = v.ToNumber()
+	return f, num, rcOK
 }
 
 // arith is C's double arithmetic: division by zero gives ±inf or NaN, % is fmod, ^ is pow.
@@ -262,18 +283,22 @@ func (ev *evaluator) call(n *node) (Value, rc) {
 			return ev.eval(n.args[1])
 		}
 		return ev.eval(n.args[2])
-	case fnExists:
+	case fnExists, fnIsMissing:
 		// RediSearch's exists() is 0 only for a property the row lacks: a present null,
-		// NULL or a function's null result are values.
+		// NULL or a function's null result are values. ismissing() is its negation.
 		_, rc := ev.eval(n.args[0])
+		present := 1.0
 		switch rc {
 		case rcErr:
 			return Value{}, rcErr
 		case rcMissing:
 			ev.pending = pending{}
-			return Num(0), rcOK
+			present = 0
 		}
-		return Num(1), rcOK
+		if fn.kind == fnIsMissing {
+			return Num(1 - present), rcOK
+		}
+		return Num(present), rcOK
 	}
 	if fn.unary != nil {
 		v, rc := ev.eval(n.args[0])

@@ -13,6 +13,7 @@ const (
 	fnPlain        fnKind = iota
 	fnCase                // evaluates one branch only
 	fnExists              // takes a missing property
+	fnIsMissing           // exists() negated (a darner extension: redis-om-spring sends it)
 	fnMatchedTerms        // reads the row's matched terms
 )
 
@@ -49,6 +50,7 @@ var functions = indexFunctions([]*function{
 	{name: "to_number", call: toNumber},
 	{name: "to_str", unary: toStr},
 	{name: "exists", kind: fnExists},
+	{name: "ismissing", kind: fnIsMissing},
 	{name: "case", min: 3, max: 3, kind: fnCase},
 	{name: "startswith", min: 2, max: 2, call: startsWith},
 	{name: "contains", min: 2, max: 2, call: contains},

@@ -62,9 +62,7 @@ func geoField(v Value) ([2]float64, *Error, bool) {
 		if len(s) > 128 {
 			return [2]float64{}, evalError("Geo string cannot be longer than 128 bytes"), false
 		}
-		if i := strings.IndexByte(s, 0); i >= 0 {
-			s = s[:i]
-		}
+		s = cString(s)
 		i := strings.IndexAny(s, " ,")
 		if i < 0 {
 			return [2]float64{}, evalError("Invalid geo string"), false

@@ -182,7 +182,11 @@ func (l *lexer) param() {
 		return
 	}
 	val := Str(v)
-	if numberLen(v, 0) == len(v) || (len(v) > 1 && (v[0] == '+' || v[0] == '-') && numberLen(v, 1) == len(v)-1) {
+	digits := 0
+	if len(v) > 0 && (v[0] == '+' || v[0] == '-') {
+		digits = 1
+	}
+	if len(v) > digits && numberLen(v, digits) == len(v)-digits {
 		f, _ := strconv.ParseFloat(v, 64)
 		val = Num(f)
 	}

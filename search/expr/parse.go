@@ -48,6 +48,24 @@ type node struct {
 	args []*node
 	fn   *function
 	num  bool // a number literal, or arithmetic on such, not in parentheses (see binary)
+	// depth is the height of the tree under the node: evaluation recurses that deep.
+	depth int32
+}
+
+// maxDepth bounds how deep expressions nest and how tall their trees grow (a chain of
+// a + b + c ... is as tall as it is long), so that parsing and evaluating stay within
+// the goroutine stack. RediSearch's parser has a fixed stack of 100 entries and fails, or
+// worse, well before this.
+const maxDepth = 10000
+
+func depthOf(ns ...*node) int32 {
+	d := int32(0)
+	for _, n := range ns {
+		if n != nil {
+			d = max(d, n.depth)
+		}
+	}
+	return d + 1
 }
 
 // Binding powers, loosest first. ! is a prefix operator between && and the comparisons
@@ -122,6 +140,7 @@ type parser struct {
 	props []string
 	sem   string
 	semAt int
+	nest  int // how deep expr is recursing
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -159,6 +178,10 @@ func (p *parser) semantic(msg string) {
 
 // expr := unary (binop expr)*, climbing from binding power min.
 func (p *parser) expr(min int) *node {
+	if p.nest++; p.nest > maxDepth {
+		p.syntaxError(p.peek())
+	}
+	defer func() { p.nest-- }()
 	left := p.unary()
 	chained := false
 	for {
@@ -179,6 +202,9 @@ func (p *parser) expr(min int) *node {
 			next = prec
 		}
 		left = binary(t.kind, left, p.expr(next))
+		if left.depth > maxDepth {
+			p.syntaxError(p.peek())
+		}
 		chained = prec == precCmp
 	}
 }
@@ -196,9 +222,9 @@ func (p *parser) unary() *node {
 			return nil
 		case child.op == opNot: // RediSearch drops a double negation: !!x is x itself
 			return &node{op: child.l.op, sub: child.l.sub, val: child.l.val, name: child.l.name,
-				l: child.l.l, r: child.l.r, args: child.l.args, fn: child.l.fn}
+				l: child.l.l, r: child.l.r, args: child.l.args, fn: child.l.fn, depth: child.l.depth}
 		}
-		return &node{op: opNot, l: child}
+		return &node{op: opNot, l: child, depth: depthOf(child)}
 	case tLP:
 		p.advance()
 		e := p.expr(0)
@@ -271,7 +297,7 @@ func (p *parser) call(name string, args []*node) *node {
 		}
 		return nil
 	}
-	return &node{op: opCall, fn: fn, args: args}
+	return &node{op: opCall, fn: fn, args: args, depth: depthOf(args...)}
 }
 
 func (p *parser) addProp(name string) {
@@ -287,18 +313,19 @@ func (p *parser) addProp(name string) {
 // numbers written as such at once (its "number" rules: literals and arithmetic on them,
 // not in parentheses), so that the tree is RediSearch's.
 func binary(op tokKind, l, r *node) *node {
+	d := depthOf(l, r)
 	switch op {
 	case tAnd:
-		return &node{op: opAnd, l: l, r: r}
+		return &node{op: opAnd, l: l, r: r, depth: d}
 	case tOr:
-		return &node{op: opOr, l: l, r: r}
+		return &node{op: opOr, l: l, r: r, depth: d}
 	case tEq, tNe, tLt, tLe, tGt, tGe:
-		return &node{op: opCmp, sub: op, l: l, r: r}
+		return &node{op: opCmp, sub: op, l: l, r: r, depth: d}
 	}
 	if l != nil && r != nil && l.num && r.num {
 		return &node{op: opLit, val: Num(arith(op, l.val.Num, r.val.Num)), num: true}
 	}
-	return &node{op: opArith, sub: op, l: l, r: r}
+	return &node{op: opArith, sub: op, l: l, r: r, depth: d}
 }
 
 // holeName is how RediSearch names the NULL operand it finds on the tree's right edge.
@@ -340,6 +367,13 @@ var opText = [...]string{
 func writeNode(b *strings.Builder, n *node) {
 	switch n.op {
 	case opLit:
+		if n.val.Kind == Number && !n.num {
+			// a number RediSearch would not compute with at parse time, as written
+			b.WriteString("(")
+			writeLiteral(b, n.val)
+			b.WriteString(")")
+			return
+		}
 		writeLiteral(b, n.val)
 	case opProp:
 		b.WriteString("@" + n.name)

@@ -42,8 +42,8 @@ var parseTests = []struct {
 	{in: "1 + 2 > 3 - 1", want: "(3 > 2)"},
 	{in: "@a + 1 + 2", want: "((@a + 1) + 2)"},
 	{in: "1 + 2 + @a", want: "(3 + @a)"},
-	{in: "(1 + 2) * 3", want: "(3 * 3)"},
-	{in: "((((1))))", want: "1"},
+	{in: "(1 + 2) * 3", want: "((3) * 3)"},
+	{in: "((((1))))", want: "(1)"},
 	{in: "1 - -2", want: "3"},
 	{in: "10 % 3 * 2", want: "2"},
 	{in: "@a < 1 && @b >= 2 || @c != 'x'", want: `(((@a < 1) && (@b >= 2)) || (@c != "x"))`},
@@ -59,9 +59,9 @@ var parseTests = []struct {
 	{in: "'inf", want: "+inf"}, // RediSearch's inf rule has ' in its sign class
 	{in: "'inf'", want: `"inf"`},
 	{in: "1 / 0", want: "+inf"},
-	{in: "1.", want: "1"},  // the . is punctuation, skipped
-	{in: ".5", want: "5"},  // likewise
-	{in: "[1];", want: "1"}, // likewise
+	{in: "1.", want: "1"},      // the . is punctuation, skipped
+	{in: ".5", want: "5"},      // likewise
+	{in: "[1];", want: "1"},    // likewise
 	{in: "1 + 2 é", want: "3"}, // RediSearch's scanner stops at a byte it cannot match
 	// strings: a backslash before punctuation or white space is dropped
 	{in: `'hello'`, want: `"hello"`},
@@ -178,18 +178,20 @@ func TestProperties(t *testing.T) {
 }
 
 func TestParams(t *testing.T) {
-	params := map[string]string{"min": "5", "neg": "-2.5", "name": "bob", "num_ish": "5 ", "e": "1e3"}
+	params := map[string]string{"min": "5", "neg": "-2.5", "name": "bob", "num_ish": "5 ", "e": "1e3", "empty": "", "minus": "-"}
 	tests := []struct {
 		in   string
 		want string
 		err  string
 	}{
-		{in: "@x > $min", want: "(@x > 5)"},
-		{in: "$neg * 2", want: "(-2.5 * 2)"},
+		{in: "@x > $min", want: "(@x > (5))"},
+		{in: "$neg * 2", want: "((-2.5) * 2)"},
 		{in: "@n == $name", want: `(@n == "bob")`},
 		{in: "$num_ish", want: `"5 "`},
-		{in: "$e", want: "1000"},
+		{in: "$e", want: "(1000)"},
 		{in: "upper($name)", want: `upper("bob")`},
+		{in: "$empty", want: `""`},
+		{in: "$minus", want: `"-"`},
 		{in: "$missing", err: "Unknown symbol 'missing'"},
 		{in: "$min $min", err: "Syntax error at offset 5 near '$min'"},
 	}
@@ -201,5 +203,37 @@ func TestParams(t *testing.T) {
 		}
 		require.NoError(t, err, tt.in)
 		assert.Equal(t, tt.want, e.String(), tt.in)
+	}
+}
+
+// Nesting and chains are bounded, so that parsing and evaluating cannot exhaust the stack.
+func TestParseDepthLimit(t *testing.T) {
+	deep := func(open, mid, close string, n int) string {
+		var b []byte
+		for i := 0; i < n; i++ {
+			b = append(b, open...)
+		}
+		b = append(b, mid...)
+		for i := 0; i < n; i++ {
+			b = append(b, close...)
+		}
+		return string(b)
+	}
+	e, err := Parse(deep("(", "1", ")", 5000), nil)
+	require.NoError(t, err)
+	assert.Equal(t, "(1)", e.String())
+	e, err = Parse(deep("", "1", " + @a", 5000), nil)
+	require.NoError(t, err)
+	assert.Equal(t, Num(5001), e.Eval(row{"a": Num(1)}))
+	for _, src := range []string{
+		deep("(", "1", ")", maxDepth+1),
+		deep("!", "1", "", maxDepth+1),
+		deep("abs(", "1", ")", maxDepth+1),
+		deep("", "1", " + @a", maxDepth+1),
+		deep("", "@a", " ^ @a", maxDepth+1),
+	} {
+		_, err := Parse(src, nil)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "Syntax error at offset")
 	}
 }

@@ -67,9 +67,9 @@ width:
 		if s.width < 0 {
 			s.width = 0
 		}
-		if s.width < 1<<20 { // glibc caps the width; nothing that long fits the buffer anyway
-			s.width = s.width*10 + int(f[i+1]-'0')
-		}
+		// Anything 1024 bytes wide overflows RediSearch's buffer (timefmt gives null), so
+		// wider is no different.
+		s.width = min(s.width*10+int(f[i+1]-'0'), 1024)
 		i++
 	}
 	if i+1 < len(f) && (f[i+1] == 'E' || f[i+1] == 'O') {

@@ -1,6 +1,9 @@
 package expr
 
-import "math"
+import (
+	"math"
+	"strings"
+)
 
 // civil is a broken-down UTC time, C's struct tm with the full year: mon 0-11, mday 1-31,
 // yday 0-365, wday 0-6 from Sunday. The zero civil but year 1900 is glibc's zeroed tm.
@@ -139,7 +142,7 @@ func timefmt(args []Value) (Value, *Error) {
 		if err := wantType("time", args, 1, String, "RSValueType_String"); err != nil {
 			return Value{}, err
 		}
-		f = args[1].Str
+		f = cString(args[1].Str)
 	}
 	d, ok := args[0].ToNumber()
 	if !ok {
@@ -165,7 +168,7 @@ func parsetime(args []Value) (Value, *Error) {
 			return Value{}, err
 		}
 	}
-	c, ok := strptime(args[0].Str, args[1].Str)
+	c, ok := strptime(cString(args[0].Str), cString(args[1].Str))
 	if !ok {
 		return Value{}, nil
 	}
@@ -181,4 +184,12 @@ func timegm(c civil) int64 {
 	}
 	days := daysFromCivil(y, m+1, 1) + int64(c.mday) - 1
 	return days*86400 + int64(c.hour)*3600 + int64(c.min)*60 + int64(c.sec)
+}
+
+// cString is s as C's string functions see it: up to its first NUL byte.
+func cString(s string) string {
+	if i := strings.IndexByte(s, 0); i >= 0 {
+		return s[:i]
+	}
+	return s
 }

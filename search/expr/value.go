@@ -159,10 +159,7 @@ func formatFixed(f float64) string {
 // (leading white space and '+' allowed) that must consume the whole C string, and
 // fails on overflow, or underflow to zero.
 func parseCNumber(s string) (float64, bool) {
-	if i := strings.IndexByte(s, 0); i >= 0 {
-		s = s[:i]
-	}
-	s = strings.TrimLeft(s, " \t\n\v\f\r")
+	s = strings.TrimLeft(cString(s), " \t\n\v\f\r")
 	if s == "" {
 		return 0, false
 	}
@@ -268,6 +265,11 @@ func isAlnum(c byte) bool { return isDigit(c) || isAlpha(c) }
 // all); strings bytewise; a number and a string numerically when the string converts,
 // else as strings with the number printed by "%f"; arrays by their first elements (an
 // empty array first); other mixes as strings, arrays and nulls reading as "".
+//
+// SORTBY compares with CompareChecked. A present null is the lowest value (first
+// ascending, last descending); a row that lacks the property altogether sorts after all
+// others whatever the direction, which is the caller's to arrange (RediSearch's
+// cmpByFields), as is the tie-break on document order.
 func Compare(a, b Value) int {
 	c, _ := compare(a, b, false)
 	return c
