@@ -12,5 +12,9 @@ func (s *Server) commandGroups() [][]*Command {
 		hashCommands(),
 		jsonCommands(),
 		searchCommands(),
+		searchAdminCommands(),
+		spellCommands(),
+		suggestCommands(),
+		synonymCommands(),
 	}
 }
