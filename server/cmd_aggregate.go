@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"darner/search"
@@ -32,10 +33,27 @@ type cursor struct {
 	used    time.Time
 }
 
-// cursors are the server's open cursors, by id.
+// cursors are the server's open cursors, by id, and their settings.
 type cursors struct {
 	mu   sync.Mutex
 	byID map[uint64]*cursor
+	// maxIdleMs caps a cursor's MAXIDLE (CURSOR_MAX_IDLE) and readSizeN is the rows a read
+	// returns without COUNT (CURSOR_READ_SIZE); 0: the defaults.
+	maxIdleMs, readSizeN atomic.Int64
+}
+
+func (cs *cursors) maxIdle() time.Duration {
+	if ms := cs.maxIdleMs.Load(); ms > 0 {
+		return time.Duration(ms) * time.Millisecond
+	}
+	return cursorDefaultMaxIdle
+}
+
+func (cs *cursors) readSize() int {
+	if n := cs.readSizeN.Load(); n > 0 {
+		return int(n)
+	}
+	return cursorDefaultCount
 }
 
 // open stores c and returns its id (never 0: 0 tells a client the rows are all read).
@@ -118,6 +136,15 @@ func cmdFTAggregate(c *Ctx) {
 		c.Err(searchError(err))
 		return
 	}
+	for _, st := range ar.Steps {
+		if st.Kind != search.StepLimit {
+			continue
+		}
+		if err := checkLimit(st.Offset, st.Num, c.srv.limits.maxAggregate.Load()); err != nil {
+			c.Err(err.(Error))
+			return
+		}
+	}
 	res, err := c.srv.search.Aggregate(c.tx, idx, ar)
 	if err != nil {
 		c.Err(searchError(err))
@@ -127,13 +154,14 @@ func cmdFTAggregate(c *Ctx) {
 		writeAggRows(c.W, res.Total, res.Rows)
 		return
 	}
+	cs := &c.srv.cursors
 	cur := &cursor{index: name, total: res.Total, rows: res.Rows, count: ar.CursorCount,
-		maxIdle: cursorDefaultMaxIdle, used: time.Now()}
+		maxIdle: cs.maxIdle(), used: time.Now()}
 	if cur.count <= 0 {
-		cur.count = cursorDefaultCount
+		cur.count = cs.readSize()
 	}
 	if ar.MaxIdle > 0 {
-		cur.maxIdle = time.Duration(ar.MaxIdle) * time.Millisecond
+		cur.maxIdle = min(cur.maxIdle, time.Duration(ar.MaxIdle)*time.Millisecond)
 	}
 	c.srv.cursors.readFrom(c, cur, 0, cur.count)
 }
@@ -179,7 +207,7 @@ func cmdFTCursorRead(c *Ctx) {
 		count = cur.count
 	}
 	if maxIdle > 0 {
-		cur.maxIdle = maxIdle
+		cur.maxIdle = min(maxIdle, c.srv.cursors.maxIdle())
 	}
 	c.srv.cursors.readFrom(c, cur, id, count)
 }

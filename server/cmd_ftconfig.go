@@ -3,31 +3,93 @@ package server
 import (
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
-// ftOption is one FT.CONFIG setting: its value, and how to set it (nil: read-only here).
+// ftOption is one search setting: its FT.CONFIG name, its CONFIG name (Redis 8 names the
+// module's settings search-*), its value, and how to set it (nil: read-only here).
 type ftOption struct {
-	name string
-	get  func(s *Server) string
-	set  func(s *Server, v string) bool
+	name   string
+	config string
+	get    func(s *Server) string
+	// set checks v and returns the change to make, or an error text.
+	set func(s *Server, v string) (apply func(), err string)
 }
 
-// ftOptions are the settings FT.CONFIG shows. Only DEFAULT_DIALECT can be changed; the
-// others report the fixed behaviour darner has.
+// unlimited is how RediSearch shows a result limit that is not set.
+const unlimited = "unlimited"
+
+// ftOptions are the settings FT.CONFIG and CONFIG show, each acting on darner as its name
+// says. TIMEOUT and ON_TIMEOUT are fixed: a query is never cut short.
 var ftOptions = []ftOption{
-	{"DEFAULT_DIALECT",
+	{"DEFAULT_DIALECT", "search-default-dialect",
 		func(s *Server) string { return strconv.Itoa(int(s.search.DefaultDialect.Load())) },
-		func(s *Server, v string) bool {
+		func(s *Server, v string) (func(), string) {
 			d, err := strconv.Atoi(v)
 			if err != nil || d < 1 || d > 4 {
-				return false
+				return nil, "DIALECT must be between 1 and 4"
 			}
-			s.search.DefaultDialect.Store(int32(d))
-			return true
+			return func() { s.search.DefaultDialect.Store(int32(d)) }, ""
 		}},
-	{"MAXSEARCHRESULTS", func(*Server) string { return "unlimited" }, nil},
-	{"TIMEOUT", func(*Server) string { return "0" }, nil},
-	{"ON_TIMEOUT", func(*Server) string { return "return" }, nil},
+	{"MAXSEARCHRESULTS", "search-max-search-results",
+		func(s *Server) string { return limitText(s.limits.maxSearch.Load()) },
+		func(s *Server, v string) (func(), string) {
+			n, err := parseLimit(v)
+			return func() { s.limits.maxSearch.Store(n) }, err
+		}},
+	{"MAXAGGREGATERESULTS", "search-max-aggregate-results",
+		func(s *Server) string { return limitText(s.limits.maxAggregate.Load()) },
+		func(s *Server, v string) (func(), string) {
+			n, err := parseLimit(v)
+			return func() { s.limits.maxAggregate.Store(n) }, err
+		}},
+	{"CURSOR_MAX_IDLE", "search-cursor-max-idle",
+		func(s *Server) string { return strconv.FormatInt(s.cursors.maxIdle().Milliseconds(), 10) },
+		func(s *Server, v string) (func(), string) {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 1 {
+				return nil, "CURSOR_MAX_IDLE must be a positive number of milliseconds"
+			}
+			return func() { s.cursors.maxIdleMs.Store(n) }, ""
+		}},
+	{"CURSOR_READ_SIZE", "search-cursor-read-size",
+		func(s *Server) string { return strconv.FormatInt(int64(s.cursors.readSize()), 10) },
+		func(s *Server, v string) (func(), string) {
+			n, err := strconv.ParseInt(v, 10, 32)
+			if err != nil || n < 1 {
+				return nil, "CURSOR_READ_SIZE must be a positive number"
+			}
+			return func() { s.cursors.readSizeN.Store(n) }, ""
+		}},
+	{"TIMEOUT", "search-timeout", func(*Server) string { return "0" }, nil},
+	{"ON_TIMEOUT", "search-on-timeout", func(*Server) string { return "return" }, nil},
+}
+
+// limitText shows a result limit, 0 being none.
+func limitText(n int64) string {
+	if n <= 0 {
+		return unlimited
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+// parseLimit reads a result limit: a positive number, or "unlimited" (0).
+func parseLimit(v string) (int64, string) {
+	if strings.EqualFold(v, unlimited) {
+		return 0, ""
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, "the value must be a non-negative number or 'unlimited'"
+	}
+	return n, ""
+}
+
+// The search settings are CONFIG parameters too, under their Redis 8 names.
+func init() {
+	for _, o := range ftOptions {
+		configParams = append(configParams, configParam{name: o.config, get: o.get, set: o.set})
+	}
 }
 
 // FT.CONFIG GET pattern
@@ -66,10 +128,14 @@ func cmdFTConfigSet(c *Ctx) {
 			c.Err(Error("ERR FT.CONFIG option " + name + " cannot be changed in darner"))
 			return
 		}
-		if !o.set(c.srv, string(c.Args[3])) {
-			c.Err("ERR Invalid value for " + Error(name))
+		apply, msg := o.set(c.srv, string(c.Args[3]))
+		if msg != "" {
+			c.Err(Error("ERR Invalid value for " + name + ": " + msg))
 			return
 		}
+		c.srv.cfg.setMu.Lock()
+		apply()
+		c.srv.cfg.setMu.Unlock()
 		c.W.OK()
 		return
 	}
@@ -82,5 +148,22 @@ func cmdFTConfigHelp(c *Ctx) {
 		"GET <pattern>",
 		"    Return the search settings matching <pattern>.",
 		"SET <option> <value>",
-		"    Change a search setting (DEFAULT_DIALECT).")
+		"    Change a search setting (DEFAULT_DIALECT, MAXSEARCHRESULTS, MAXAGGREGATERESULTS,",
+		"    CURSOR_MAX_IDLE, CURSOR_READ_SIZE).")
+}
+
+// resultLimits are MAXSEARCHRESULTS and MAXAGGREGATERESULTS (0: unlimited).
+type resultLimits struct {
+	maxSearch, maxAggregate atomic.Int64
+}
+
+// defaultMaxSearchResults is RediSearch's default MAXSEARCHRESULTS.
+const defaultMaxSearchResults = 1000000
+
+// checkLimit refuses a LIMIT reaching beyond max results (0: no maximum), as RediSearch does.
+func checkLimit(offset, num int, max int64) error {
+	if max > 0 && int64(offset)+int64(num) > max {
+		return Error("ERR LIMIT exceeds maximum of " + strconv.FormatInt(max, 10))
+	}
+	return nil
 }

@@ -158,6 +158,10 @@ func cmdFTSearch(c *Ctx) {
 		c.Err(searchError(err))
 		return
 	}
+	if err := checkLimit(sa.Offset, sa.Limit, c.srv.limits.maxSearch.Load()); err != nil {
+		c.Err(err.(Error))
+		return
+	}
 	res, err := c.srv.search.Search(c.tx, idx, &sa.Request)
 	if err != nil {
 		c.Err(searchError(err))

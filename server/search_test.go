@@ -267,8 +267,51 @@ func TestSearchDefaultDialect(t *testing.T) {
 	assert.Contains(t, err.Error(), "Syntax error")
 	require.NoError(t, rdb.Do(ctx, "FT.CONFIG", "SET", "DEFAULT_DIALECT", "2").Err())
 	assert.Equal(t, []any{int64(1), "a"}, rdb.Do(ctx, "FT.SEARCH", "idx", "$w", "PARAMS", "2", "w", "hello", "NOCONTENT").Val())
-	assert.EqualError(t, rdb.Do(ctx, "FT.CONFIG", "SET", "DEFAULT_DIALECT", "5").Err(), "ERR Invalid value for DEFAULT_DIALECT")
+	assert.EqualError(t, rdb.Do(ctx, "FT.CONFIG", "SET", "DEFAULT_DIALECT", "5").Err(),
+		"ERR Invalid value for DEFAULT_DIALECT: DIALECT must be between 1 and 4")
 	assert.EqualError(t, rdb.Do(ctx, "FT.CONFIG", "SET", "NOPE", "1").Err(), "ERR Invalid option")
+}
+
+// The search settings, through FT.CONFIG and through CONFIG under their search-* names,
+// change what they name: result limits, cursor reads and idle times.
+func TestSearchSettings(t *testing.T) {
+	s := servertest.Start(t, servertest.Options{})
+	ctx := context.Background()
+	rdb := s.Client(t, 2)
+	require.NoError(t, rdb.Do(ctx, "FT.CREATE", "idx", "SCHEMA", "n", "NUMERIC").Err())
+	for i := range 30 {
+		rdb.HSet(ctx, "k"+strconv.Itoa(i), "n", i)
+	}
+	assert.Equal(t, []any{[]any{"MAXSEARCHRESULTS", "1000000"}}, rdb.Do(ctx, "FT.CONFIG", "GET", "MAXSEARCHRESULTS").Val())
+	assert.Equal(t, map[string]string{"search-max-aggregate-results": "unlimited"},
+		rdb.ConfigGet(ctx, "search-max-aggregate-results").Val())
+
+	// MAXSEARCHRESULTS through CONFIG SET; FT.CONFIG GET sees it.
+	require.NoError(t, rdb.ConfigSet(ctx, "search-max-search-results", "20").Err())
+	assert.Equal(t, []any{[]any{"MAXSEARCHRESULTS", "20"}}, rdb.Do(ctx, "FT.CONFIG", "GET", "MAXSEARCHRESULTS").Val())
+	assert.EqualError(t, rdb.Do(ctx, "FT.SEARCH", "idx", "*", "LIMIT", "15", "10").Err(), "ERR LIMIT exceeds maximum of 20")
+	require.NoError(t, rdb.Do(ctx, "FT.SEARCH", "idx", "*", "LIMIT", "10", "10").Err())
+
+	// MAXAGGREGATERESULTS through FT.CONFIG SET.
+	require.NoError(t, rdb.Do(ctx, "FT.CONFIG", "SET", "MAXAGGREGATERESULTS", "5").Err())
+	assert.EqualError(t, rdb.Do(ctx, "FT.AGGREGATE", "idx", "*", "LIMIT", "0", "6").Err(), "ERR LIMIT exceeds maximum of 5")
+	require.NoError(t, rdb.Do(ctx, "FT.CONFIG", "SET", "MAXAGGREGATERESULTS", "unlimited").Err())
+	require.NoError(t, rdb.Do(ctx, "FT.AGGREGATE", "idx", "*", "LIMIT", "0", "6").Err())
+
+	// CURSOR_READ_SIZE is a cursor's COUNT when WITHCURSOR names none.
+	require.NoError(t, rdb.Do(ctx, "FT.CONFIG", "SET", "CURSOR_READ_SIZE", "7").Err())
+	v, err := rdb.Do(ctx, "FT.AGGREGATE", "idx", "*", "LOAD", "1", "@n", "WITHCURSOR").Result()
+	require.NoError(t, err)
+	assert.Len(t, v.([]any)[0].([]any), 1+7)
+	// CURSOR_MAX_IDLE caps MAXIDLE: a cursor asking for a minute expires after 50 ms.
+	require.NoError(t, rdb.ConfigSet(ctx, "search-cursor-max-idle", "50").Err())
+	v, err = rdb.Do(ctx, "FT.AGGREGATE", "idx", "*", "WITHCURSOR", "COUNT", "1", "MAXIDLE", "60000").Result()
+	require.NoError(t, err)
+	time.Sleep(150 * time.Millisecond)
+	require.Error(t, rdb.Do(ctx, "FT.CURSOR", "READ", "idx", v.([]any)[1]).Err())
+
+	assert.Error(t, rdb.ConfigSet(ctx, "search-max-search-results", "-1").Err())
+	assert.Error(t, rdb.ConfigSet(ctx, "search-timeout", "100").Err(), "queries are never cut short: read-only")
 }
 
 // A TEMPORARY index drops itself after its idle time; searching it keeps it alive.

@@ -50,6 +50,7 @@ type Server struct {
 	search *search.Registry
 	// cursors are FT.AGGREGATE WITHCURSOR's unread rows.
 	cursors cursors
+	limits  resultLimits
 	table   *Table
 	log     *slog.Logger
 
@@ -88,6 +89,7 @@ func New(cfg Config, store *engine.Store, logger *slog.Logger) (*Server, error) 
 		started:  time.Now(),
 		search:   search.NewRegistry(store),
 	}
+	s.limits.maxSearch.Store(defaultMaxSearchResults)
 	s.table = newTable(s.commandGroups()...)
 	return s, nil
 }

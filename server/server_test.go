@@ -323,12 +323,13 @@ func TestConfigGet(t *testing.T) {
 		assert.Equal(t, map[string]string{
 			"hash-max-listpack-entries": "128", "hash-max-listpack-value": "64",
 			"hash-max-ziplist-entries": "128", "hash-max-ziplist-value": "64",
-			"maxclients": "10000",
+			"maxclients": "10000", "search-max-search-results": "1000000",
+			"search-max-aggregate-results": "unlimited",
 		}, configGetAll(t, rdb, "hash-max-*", "*max*s", "maxclients", "hash-max-listpack-[ev]*"),
 			"each match once, however many patterns match it")
 		assert.Empty(t, configGetAll(t, rdb, "nosuch*"))
 		all := configGetAll(t, rdb, "*")
-		assert.Len(t, all, 15)
+		assert.Len(t, all, 22, "15 of the server, 7 of search")
 	}
 	runExchanges(t, s.Addr, []exchange{
 		{"CONFIG GET", "-ERR wrong number of arguments for 'config|get' command\r\n"},
