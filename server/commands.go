@@ -16,5 +16,6 @@ func (s *Server) commandGroups() [][]*Command {
 		spellCommands(),
 		suggestCommands(),
 		synonymCommands(),
+		hybridCommands(),
 	}
 }
