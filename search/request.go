@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -12,6 +13,8 @@ type SearchArgs struct {
 	WithScores bool
 	SortKeys   bool
 	Returns    []ReturnField // nil: whole documents; empty (RETURN 0): none
+	Highlight  *HighlightOpts
+	Summarize  *SummarizeOpts
 }
 
 // ReturnField is one RETURN entry: a hash field, attribute or JSONPath, and its name in the
@@ -31,6 +34,7 @@ func ParseSearch(argv []string) (*SearchArgs, error) {
 			return nil, err
 		}
 	}
+	sa.returnHighlighted()
 	return sa, nil
 }
 
@@ -106,7 +110,11 @@ func (sa *SearchArgs) option(w string, r *args) error {
 		err = sa.filter(r)
 	case "GEOFILTER":
 		err = sa.geoFilter(r)
-	case "SUMMARIZE", "HIGHLIGHT", "EXPANDER", "EXPLAINSCORE", "PAYLOAD", "WITHPAYLOADS":
+	case "HIGHLIGHT":
+		err = sa.highlight(r)
+	case "SUMMARIZE":
+		err = sa.summarize(r)
+	case "EXPANDER", "EXPLAINSCORE", "PAYLOAD", "WITHPAYLOADS":
 		return argErrorf("FT.SEARCH option %s is not supported by darner yet", w)
 	default:
 		return argErrorf("Unknown argument `%s`", w)
@@ -217,3 +225,115 @@ func (sa *SearchArgs) geoFilter(r *args) error {
 
 // geoUnits are the lengths of the geo units in metres.
 var geoUnits = map[string]float64{"m": 1, "km": 1000, "mi": 1609.34, "ft": 0.3048}
+
+// highlight parses HIGHLIGHT [FIELDS n f…] [TAGS open close].
+func (sa *SearchArgs) highlight(r *args) error {
+	h := &HighlightOpts{Open: "<b>", Close: "</b>"}
+	for {
+		switch {
+		case r.is("FIELDS"):
+			fs, err := fieldList(r, "FIELDS")
+			if err != nil {
+				return err
+			}
+			h.Fields = fs
+		case r.is("TAGS"):
+			open, ok1 := r.next()
+			close, ok2 := r.next()
+			if !ok1 || !ok2 {
+				return ArgError("Bad arguments for TAGS: Not enough arguments")
+			}
+			h.Open, h.Close = open, close
+		default:
+			sa.Highlight, sa.wantTerms = h, true
+			return nil
+		}
+	}
+}
+
+// summarize parses SUMMARIZE [FIELDS n f…] [FRAGS n] [LEN n] [SEPARATOR s].
+func (sa *SearchArgs) summarize(r *args) error {
+	o := &SummarizeOpts{Frags: 3, Len: 20, Sep: "... "}
+	var err error
+	for {
+		switch {
+		case r.is("FIELDS"):
+			o.Fields, err = fieldList(r, "FIELDS")
+		case r.is("FRAGS"):
+			o.Frags, err = r.int("FRAGS")
+		case r.is("LEN"):
+			o.Len, err = r.int("LEN")
+		case r.is("SEPARATOR"):
+			var ok bool
+			if o.Sep, ok = r.next(); !ok {
+				err = ArgError("Bad arguments for SEPARATOR: Not enough arguments")
+			}
+		default:
+			sa.Summarize, sa.wantTerms = o, true
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func fieldList(r *args, opt string) ([]string, error) {
+	n, err := r.count(opt)
+	if err != nil {
+		return nil, err
+	}
+	fs := make([]string, n)
+	for i := range fs {
+		fs[i], _ = r.next()
+		fs[i] = strings.TrimPrefix(fs[i], "@")
+	}
+	return fs, nil
+}
+
+// returnHighlighted makes HIGHLIGHT's and SUMMARIZE's FIELDS the fields returned when
+// RETURN names none, as RediSearch does.
+func (sa *SearchArgs) returnHighlighted() {
+	if sa.Returns != nil || sa.NoContent {
+		return
+	}
+	var fs []string
+	if sa.Highlight != nil {
+		fs = append(fs, sa.Highlight.Fields...)
+	}
+	if sa.Summarize != nil {
+		fs = append(fs, sa.Summarize.Fields...)
+	}
+	if len(fs) == 0 {
+		return
+	}
+	for _, f := range fs {
+		if !slices.ContainsFunc(sa.Returns, func(rf ReturnField) bool { return rf.ID == f }) {
+			sa.Returns = append(sa.Returns, ReturnField{ID: f, As: f})
+		}
+	}
+}
+
+// Decorate is a returned field's value as HIGHLIGHT and SUMMARIZE shape it: only TEXT
+// attributes, and only those their FIELDS name (all when they name none).
+func (sa *SearchArgs) Decorate(def *Def, tm *TermMatcher, id, value string) string {
+	if tm == nil {
+		return value
+	}
+	f := def.Field(id)
+	if f == nil || f.Type != Text {
+		return value
+	}
+	in := func(fields []string) bool { return fields == nil || slices.Contains(fields, id) }
+	hl := sa.Highlight
+	if hl != nil && !in(hl.Fields) {
+		hl = nil
+	}
+	if s := sa.Summarize; s != nil && in(s.Fields) {
+		return tm.Summarize(f.Name, value, *s, hl)
+	}
+	if hl != nil {
+		return tm.Highlight(f.Name, value, hl.Open, hl.Close)
+	}
+	return value
+}

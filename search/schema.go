@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"darner/jsonpath"
+	"darner/search/expr"
 )
 
 // DocType is what kind of key an index covers.
@@ -86,6 +87,9 @@ type Def struct {
 	// StopWords is nil for the default list; empty (non-nil) for STOPWORDS 0.
 	StopWords []string
 	Fields    []*Field
+	// Filter is FILTER's expression, "" without one; filter is it parsed (see admits).
+	Filter string
+	filter *expr.Expr
 
 	byName    map[string]*Field
 	weights   []float64 // the WEIGHT of each text field, by slot
@@ -230,7 +234,17 @@ func (d *Def) option(w string, a *args) error {
 			w, _ := a.next()
 			d.StopWords = append(d.StopWords, strings.ToLower(w))
 		}
-	case "FILTER", "PAYLOAD_FIELD", "ASYNC", "NOINITIALSCAN", "INDEXALL":
+	case "FILTER":
+		src, ok := a.next()
+		if !ok {
+			return ArgError("Bad arguments for FILTER: Not enough arguments")
+		}
+		f, err := expr.Parse(src, nil)
+		if err != nil {
+			return err
+		}
+		d.Filter, d.filter = src, f
+	case "PAYLOAD_FIELD", "ASYNC", "NOINITIALSCAN", "INDEXALL":
 		return argErrorf("FT.CREATE option %s is not supported by darner", w)
 	default:
 		return argErrorf("Unknown argument `%s`", w)

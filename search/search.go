@@ -34,6 +34,9 @@ type Request struct {
 	Slop        *int
 	InOrder     bool
 	Language    string
+	// wantTerms asks Search for the matcher of the query's terms (Result.Terms), for
+	// HIGHLIGHT and SUMMARIZE.
+	wantTerms bool
 
 	// ranges are the query's VECTOR_RANGE clauses resolved, and rangeYield the one whose
 	// distance the reply reports (its $YIELD_DISTANCE_AS), set by Search.
@@ -130,6 +133,8 @@ type Result struct {
 	// Yield names the field the hits' distances are reported under (a KNN clause's AS, or
 	// __<field>_score); "" when the query has no vector clause.
 	Yield string
+	// Terms tells which document words the query matched, when the request asked for it.
+	Terms *TermMatcher
 }
 
 // partStats are what one part contributes to the scoring statistics.
@@ -200,6 +205,11 @@ func (r *Registry) Search(tx *engine.Tx, idx *Index, req *Request) (*Result, err
 		return nil, QueryError("Property `" + req.SortBy + "` not loaded nor in schema")
 	}
 
+	var terms *TermMatcher
+	if req.wantTerms {
+		terms = newTermMatcher(idx.Def, ast, req.language(idx.Def))
+	}
+
 	n := len(idx.parts)
 	results := make([]partResult, n)
 	b := &statsBarrier{stats: make([]partStats, n), ready: make(chan struct{})}
@@ -220,7 +230,7 @@ func (r *Registry) Search(tx *engine.Tx, idx *Index, req *Request) (*Result, err
 	run(0)
 	done.Wait()
 
-	res := &Result{}
+	res := &Result{Terms: terms}
 	var all []Hit
 	for _, pr := range results {
 		if pr.err != nil {

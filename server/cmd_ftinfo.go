@@ -127,6 +127,9 @@ func writeIndexOptions(w *Writer, def *search.Def) {
 
 func writeIndexDefinition(w *Writer, def *search.Def) {
 	n := 4 // key_type, prefixes, default_score, indexes_all
+	if def.Filter != "" {
+		n++
+	}
 	if def.Language != "english" {
 		n++
 	}
@@ -147,6 +150,10 @@ func writeIndexDefinition(w *Writer, def *search.Def) {
 	w.Array(len(prefixes))
 	for _, p := range prefixes {
 		w.BulkString(p)
+	}
+	if def.Filter != "" {
+		w.BulkString("filter")
+		w.BulkString(def.Filter)
 	}
 	if def.Language != "english" {
 		w.BulkString("default_language")

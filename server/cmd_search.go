@@ -158,6 +158,10 @@ func cmdFTSearch(c *Ctx) {
 		c.Err(searchError(err))
 		return
 	}
+	if (sa.Highlight != nil || sa.Summarize != nil) && (idx.Def.NoOffsets || idx.Def.NoHL) {
+		c.Err("ERR Cannot use highlight/summarize because NOOFFSETS or NOHL was specified at index level")
+		return
+	}
 	if err := checkLimit(sa.Offset, sa.Limit, c.srv.limits.maxSearch.Load()); err != nil {
 		c.Err(err.(Error))
 		return

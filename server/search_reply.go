@@ -46,7 +46,7 @@ func writeSearchReply(c *Ctx, idx *search.Index, sa *search.SearchArgs, res *sea
 			}
 			if withFields {
 				w.BulkString("extra_attributes")
-				fields := loadFields(c, idx, sa, h, res.Yield)
+				fields := loadFields(c, idx, sa, h, res)
 				w.Map(len(fields) / 2)
 				for _, f := range fields {
 					w.BulkString(f)
@@ -82,7 +82,7 @@ func writeSearchReply(c *Ctx, idx *search.Index, sa *search.SearchArgs, res *sea
 			writeSortKey(w, h.Sort)
 		}
 		if withFields {
-			fields := loadFields(c, idx, sa, h, res.Yield)
+			fields := loadFields(c, idx, sa, h, res)
 			w.Array(len(fields))
 			for _, f := range fields {
 				w.BulkString(f)
@@ -108,7 +108,8 @@ func writeSortKey(w *Writer, v search.SortValue) {
 // list, or the whole document (a hash's fields; a JSON document as its "$") after the
 // hit's distance to a KNN vector (under yield). The SORTBY field comes first, as RediSearch
 // lists it.
-func loadFields(c *Ctx, idx *search.Index, sa *search.SearchArgs, h search.Hit, yield string) []string {
+func loadFields(c *Ctx, idx *search.Index, sa *search.SearchArgs, h search.Hit, res *search.Result) []string {
+	yield := res.Yield
 	key := h.Key
 	o := c.tx.View(0, []byte(key)).Get(key)
 	if o == nil {
@@ -123,7 +124,7 @@ func loadFields(c *Ctx, idx *search.Index, sa *search.SearchArgs, h search.Hit, 
 		switch v := o.Value.(type) {
 		case *engine.Hash:
 			v.Range(func(f string, val []byte) bool {
-				out = append(out, f, string(val))
+				out = append(out, f, sa.Decorate(def, res.Terms, f, string(val)))
 				return true
 			})
 		case *engine.JSON:
@@ -140,7 +141,7 @@ func loadFields(c *Ctx, idx *search.Index, sa *search.SearchArgs, h search.Hit, 
 				continue
 			}
 			if val, ok := def.DocValue(o, rf.ID, sa.Dialect); ok {
-				out = append(out, rf.As, val)
+				out = append(out, rf.As, sa.Decorate(def, res.Terms, rf.ID, val))
 			}
 		}
 	}
