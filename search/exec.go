@@ -42,10 +42,11 @@ type evaluator struct {
 	negated  int // depth of Not clauses around the current one: they do not score
 	fieldErr error
 	gone     *roaring.Bitmap // documents whose keys' TTL has passed (applyFilters); nil for none
+	syn      *synonyms       // the index's synonym groups (synonym.go); nil for none
 }
 
 func newEvaluator(v engine.View, p *part, req *Request) *evaluator {
-	e := &evaluator{view: v, p: p, req: req, gone: p.expiredBy(req.now)}
+	e := &evaluator{view: v, p: p, req: req, gone: p.expiredBy(req.now), syn: synonymsOf(p.def)}
 	if len(req.InFields) > 0 {
 		e.mask = e.fieldMask(req.InFields)
 	}
@@ -257,6 +258,9 @@ func (e *evaluator) termLeaf(text string, weight float64, phon bool) (*roaring.B
 		}
 		l.df = int64(b.GetCardinality())
 	}
+	if sb, _ := e.synonymMatches(words[0], weight); sb != nil {
+		b.Or(sb) // its groups' leaves score them (synonym.go)
+	}
 	return b, l
 }
 
@@ -400,6 +404,13 @@ func (e *evaluator) phrase(n *query.Phrase, exact bool) *roaring.Bitmap {
 	for i, w := range words {
 		b, l := e.wordLeaf(w, weightOf(n.Attrs), !exact && !e.req.Verbatim)
 		sets[i] = l.terms
+		if !exact {
+			// A word of a phrase that is not quoted also stands for its synonyms, at its place.
+			if sb, st := e.synonymMatches(w, weightOf(n.Attrs)); sb != nil {
+				b.Or(sb)
+				sets[i] = l.terms.union(st)
+			}
+		}
 		bms = append(bms, b)
 	}
 	if len(bms) == 0 {
