@@ -17,8 +17,10 @@ import (
 type Registry struct {
 	store *engine.Store
 
-	mu     sync.Mutex // protects byName; never held while taking a shard lock
+	mu     sync.Mutex // protects byName and aliases; never held while taking a shard lock
 	byName map[string]*Index
+	// aliases are FT.ALIASADD's other names of indexes (see alias.go); nil until the first.
+	aliases map[string]*Index
 	// list is byName's values, replaced whole on every change, so that Observe, which runs
 	// on every write, reads it without a lock.
 	list atomic.Pointer[[]*Index]
@@ -134,6 +136,7 @@ func (r *Registry) dropIfSame(idx *Index) {
 	defer r.mu.Unlock()
 	if r.byName[idx.Def.Name] == idx {
 		delete(r.byName, idx.Def.Name)
+		r.dropAliasesLocked(idx)
 		idx.dropped.Store(true)
 		r.publish()
 	}
@@ -183,11 +186,11 @@ func (r *Registry) publish() {
 	r.list.Store(&l)
 }
 
-// Get returns the index called name, or nil. A TEMPORARY index past its idle time is gone,
-// even if the once-a-second sweep has not dropped it yet.
+// Get returns the index called name, or named so by an alias, or nil. A TEMPORARY index
+// past its idle time is gone, even if the once-a-second sweep has not dropped it yet.
 func (r *Registry) Get(name string) *Index {
 	r.mu.Lock()
-	idx := r.byName[name]
+	idx := r.lookupLocked(name)
 	r.mu.Unlock()
 	if idx != nil && idx.expired(time.Now()) {
 		r.dropIfSame(idx)
@@ -206,16 +209,18 @@ func (r *Registry) Names() []string {
 	return out
 }
 
-// Drop removes an index. With deleteDocs (FT.DROPINDEX … DD) the keys it indexed are
-// deleted too, through tx, which must hold every shard for writing.
+// Drop removes an index (name may be an alias of it), and its aliases. With deleteDocs
+// (FT.DROPINDEX … DD) the keys it indexed are deleted too, through tx, which must hold
+// every shard for writing.
 func (r *Registry) Drop(tx *engine.Tx, name string, deleteDocs bool) error {
 	r.mu.Lock()
-	idx := r.byName[name]
+	idx := r.lookupLocked(name)
 	if idx == nil {
 		r.mu.Unlock()
 		return ErrNotFound
 	}
-	delete(r.byName, name)
+	delete(r.byName, idx.Def.Name)
+	r.dropAliasesLocked(idx)
 	r.publish()
 	idx.dropped.Store(true)
 	r.mu.Unlock()
@@ -252,6 +257,13 @@ func (r *Registry) Observe(shard int, ev engine.Event) {
 			if !p.def.matches(ev.Key) {
 				continue
 			}
+			if !p.def.admits(ev.Key, o) {
+				// Its FILTER leaves the document out (now, if it held it before).
+				if o.Doc != 0 {
+					r.ix[shard].remove(p, o.Doc)
+				}
+				continue
+			}
 			if idx.Def.Temporary > 0 {
 				idx.touch()
 			}
@@ -281,6 +293,7 @@ func (r *Registry) dropAll() {
 		idx.dropped.Store(true)
 	}
 	clear(r.byName)
+	clear(r.aliases)
 	r.publish()
 }
 
@@ -308,7 +321,7 @@ func (r *Registry) scan(idx *Index) {
 			v := tx.ShardView(0, id)
 			for n := 0; n < scanSlice; n++ {
 				cursor = v.Scan(cursor, func(key string, o *engine.Object) {
-					if p.def.matches(key) {
+					if p.def.admits(key, o) {
 						if o.Doc == 0 {
 							o.Doc = r.nums[id].get()
 						}

@@ -300,6 +300,15 @@ func TestAggregateCursor(t *testing.T) {
 		require.Error(t, rdb.Do(ctx, "FT.CURSOR", "READ", "pi", id).Err())
 		require.Error(t, rdb.Do(ctx, "FT.CURSOR", "DEL", "pi", id).Err())
 
+		// A cursor opened through an alias reads through the index's name, and back.
+		require.NoError(t, rdb.Do(ctx, "FT.ALIASADD", "pa", "pi").Err())
+		v, err = rdb.Do(ctx, "FT.AGGREGATE", "pa", "*", "WITHCURSOR", "COUNT", "10").Result()
+		require.NoError(t, err)
+		id = v.([]any)[1].(int64)
+		require.NoError(t, rdb.Do(ctx, "FT.CURSOR", "READ", "pi", id).Err())
+		require.NoError(t, rdb.Do(ctx, "FT.CURSOR", "READ", "pa", id).Err())
+		require.Equal(t, "OK", rdb.Do(ctx, "FT.CURSOR", "DEL", "pa", id).Val())
+
 		// MAXIDLE: unread for longer, the cursor is gone.
 		v, err = rdb.Do(ctx, "FT.AGGREGATE", "pi", "*", "WITHCURSOR", "COUNT", "10", "MAXIDLE", "50").Result()
 		require.NoError(t, err)

@@ -155,7 +155,8 @@ func cmdFTAggregate(c *Ctx) {
 		return
 	}
 	cs := &c.srv.cursors
-	cur := &cursor{index: name, total: res.Total, rows: res.Rows, count: ar.CursorCount,
+	// The index's own name: a cursor opened through an alias reads through either name.
+	cur := &cursor{index: idx.Def.Name, total: res.Total, rows: res.Rows, count: ar.CursorCount,
 		maxIdle: cs.maxIdle(), used: time.Now()}
 	if cur.count <= 0 {
 		cur.count = cs.readSize()
@@ -250,10 +251,12 @@ func cmdFTCursorDel(c *Ctx) {
 	c.W.OK()
 }
 
-// cursorArgs reads FT.CURSOR's index and id; it replies the error when they are bad.
+// cursorArgs reads FT.CURSOR's index (an alias resolved to the index's own name) and id;
+// it replies the error when they are bad.
 func cursorArgs(c *Ctx) (string, uint64, bool) {
 	index := string(c.Args[2])
-	if c.srv.search.Get(index) == nil {
+	idx := c.srv.search.Get(index)
+	if idx == nil {
 		c.Err(Error(index + ": no such index"))
 		return "", 0, false
 	}
@@ -262,7 +265,7 @@ func cursorArgs(c *Ctx) (string, uint64, bool) {
 		c.Err("ERR Bad cursor ID")
 		return "", 0, false
 	}
-	return index, id, true
+	return idx.Def.Name, id, true
 }
 
 // writeAggRows writes rows as FT.AGGREGATE replies: in RESP2 the total, then each row as
