@@ -24,6 +24,10 @@ type Registry struct {
 	// list is byName's values, replaced whole on every change, so that Observe, which runs
 	// on every write, reads it without a lock.
 	list atomic.Pointer[[]*Index]
+	// shadows are indexes FT.ALTER is building to replace others (see alter.go); observed
+	// is list and shadows, what every write reaches.
+	shadows  []*Index
+	observed atomic.Pointer[[]*Index]
 
 	// DefaultDialect is the dialect of a query that names none.
 	DefaultDialect atomic.Int32
@@ -78,6 +82,10 @@ type Index struct {
 	lastUsed atomic.Int64 // Unix ns of the last search or write; TEMPORARY indexes expire from it
 	uses     atomic.Int64
 	dialects [5]atomic.Int64 // queries per dialect, for FT.INFO
+	// next is the index FT.ALTER is building to replace this one; swapped, of an index
+	// Alter made, is closed once it has replaced the old one.
+	next    atomic.Pointer[Index]
+	swapped chan struct{}
 }
 
 // Errors of registry operations; their texts are RediSearch's replies.
@@ -92,6 +100,7 @@ func NewRegistry(store *engine.Store) *Registry {
 	r.DefaultDialect.Store(1)
 	r.ctx, r.cancel = context.WithCancel(context.Background())
 	r.list.Store(&[]*Index{})
+	r.observed.Store(&[]*Index{})
 	for range store.Shards() {
 		ix := newIndexer()
 		r.ix = append(r.ix, ix)
@@ -137,6 +146,7 @@ func (r *Registry) dropIfSame(idx *Index) {
 	if r.byName[idx.Def.Name] == idx {
 		delete(r.byName, idx.Def.Name)
 		r.dropAliasesLocked(idx)
+		r.dropShadowLocked(idx)
 		idx.dropped.Store(true)
 		r.publish()
 	}
@@ -184,6 +194,8 @@ func (r *Registry) publish() {
 	}
 	slices.SortFunc(l, func(a, b *Index) int { return a.created.Compare(b.created) })
 	r.list.Store(&l)
+	o := append(slices.Clip(l), r.shadows...)
+	r.observed.Store(&o)
 }
 
 // Get returns the index called name, or named so by an alias, or nil. A TEMPORARY index
@@ -221,6 +233,7 @@ func (r *Registry) Drop(tx *engine.Tx, name string, deleteDocs bool) error {
 	}
 	delete(r.byName, idx.Def.Name)
 	r.dropAliasesLocked(idx)
+	r.dropShadowLocked(idx)
 	r.publish()
 	idx.dropped.Store(true)
 	r.mu.Unlock()
@@ -241,7 +254,7 @@ func (r *Registry) Observe(shard int, ev engine.Event) {
 	if ev.DB != 0 {
 		return
 	}
-	l := *r.list.Load()
+	l := *r.observed.Load()
 	switch ev.Kind {
 	case engine.EventFlush:
 		// As RediSearch, flushing the database drops its indexes; its keys, and with them
@@ -292,8 +305,12 @@ func (r *Registry) dropAll() {
 	for _, idx := range r.byName {
 		idx.dropped.Store(true)
 	}
+	for _, idx := range r.shadows {
+		idx.dropped.Store(true)
+	}
 	clear(r.byName)
 	clear(r.aliases)
+	r.shadows = nil
 	r.publish()
 }
 
@@ -359,6 +376,12 @@ func (idx *Index) WaitScan(d time.Duration) bool {
 
 // Indexing reports whether the initial scan is running, and the fraction done.
 func (idx *Index) Indexing() (bool, float64) {
+	// While FT.ALTER builds the index again, its build is the indexing FT.INFO shows.
+	if next := idx.next.Load(); next != nil && !next.dropped.Load() {
+		if ing, pct := next.Indexing(); ing {
+			return ing, pct
+		}
+	}
 	select {
 	case <-idx.scanDone:
 		return false, 1

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"errors"
 	"strings"
+	"time"
 
 	"darner/search"
 )
@@ -18,6 +20,7 @@ func searchAdminCommands() []*Command {
 	return []*Command{
 		cmd("ft.explain", -3, FlagReadonly|FlagAllShards, "Returns the parsed tree of a query, as text.", cmdFTExplain),
 		cmd("ft.explaincli", -3, FlagReadonly|FlagAllShards, "Returns the parsed tree of a query, one line per element.", cmdFTExplainCLI),
+		cmd("ft.alter", -5, FlagWrite|FlagDenyOOM, "Adds attributes to an index's schema and indexes the documents for them.", cmdFTAlter),
 		cmd("ft.tagvals", 3, FlagReadonly|FlagAllShards, "Returns the distinct values of a TAG field over an index.", cmdFTTagVals),
 		cmd("ft.aliasadd", 3, FlagWrite|FlagDenyOOM, "Adds an alias to an index.", cmdFTAliasAdd),
 		cmd("ft.aliasupdate", 3, FlagWrite|FlagDenyOOM, "Points an alias at an index, moving it from the index it named.", cmdFTAliasUpdate),
@@ -118,6 +121,42 @@ func aliasReply(c *Ctx, err error) {
 	if err != nil {
 		c.Err(Error(err.Error()))
 		return
+	}
+	c.W.OK()
+}
+
+// FT.ALTER index [SKIPINITIALSCAN] SCHEMA ADD attribute options …
+//
+// The index is built again with the new attributes while the old one answers; a small
+// keyspace is done before the reply, as FT.CREATE's. SKIPINITIALSCAN is accepted, and the
+// documents that exist are indexed all the same (the new index is built whole).
+func cmdFTAlter(c *Ctx) {
+	a := c.Args[2:]
+	if len(a) > 0 && strings.EqualFold(string(a[0]), "SKIPINITIALSCAN") {
+		a = a[1:]
+	}
+	if len(a) < 2 || !strings.EqualFold(string(a[0]), "SCHEMA") || !strings.EqualFold(string(a[1]), "ADD") {
+		c.Err("ERR Unknown argument: expected SCHEMA ADD")
+		return
+	}
+	argv := make([]string, len(a)-2)
+	for i, x := range a[2:] {
+		argv[i] = string(x)
+	}
+	next, err := c.srv.search.Alter(string(c.Args[1]), argv)
+	if err != nil {
+		if errors.Is(err, search.ErrNotFound) {
+			c.Err("Unknown index name")
+			return
+		}
+		c.Err(searchError(err))
+		return
+	}
+	if c.tx == nil || !c.tx.HoldsAny() {
+		select {
+		case <-next.Swapped():
+		case <-time.After(createWait):
+		}
 	}
 	c.W.OK()
 }
