@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"darner/engine"
 	"darner/jsonpath"
@@ -304,13 +305,21 @@ func (r *Registry) Aggregate(tx *engine.Tx, idx *Index, ar *AggRequest) (*AggRes
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
+			t0 := time.Now()
 			v := tx.ShardView(0, i)
 			res := searchPart(v, idx.parts[i], req, ast, vq, &b.stats[i], b, &b.global)
 			if res.err != nil {
 				parts[i].err = res.err
 				return
 			}
-			parts[i] = pl.partRows(v, idx.parts[i], res.hits, local, vq == nil)
+			var steps *[]ProfileStep
+			if req.prof != nil {
+				steps = &req.prof[i].steps
+			}
+			parts[i] = pl.partRows(v, idx.parts[i], res.hits, local, vq == nil, steps)
+			if req.prof != nil {
+				req.prof[i].time, req.prof[i].matches, req.prof[i].hits = time.Since(t0), res.total, len(res.hits)
+			}
 		})
 	}
 	wg.Wait()
@@ -322,26 +331,43 @@ func (r *Registry) Aggregate(tx *engine.Tx, idx *Index, ar *AggRequest) (*AggRes
 }
 
 // partRows loads a part's hits into rows and runs the local steps, then, if partial, the
-// partial group or sort that may follow them.
-func (pl *aggPlan) partRows(v engine.View, p *part, hits []Hit, local int, partial bool) partAgg {
+// partial group or sort that may follow them. With steps (FT.PROFILE), each stage's output
+// count is recorded.
+func (pl *aggPlan) partRows(v engine.View, p *part, hits []Hit, local int, partial bool, steps *[]ProfileStep) partAgg {
+	note := func(name string, n int, t0 time.Time) {
+		if steps != nil {
+			*steps = append(*steps, ProfileStep{Type: name, Count: int64(n), Time: time.Since(t0)})
+		}
+	}
+	t0 := time.Now()
 	rows := make([]*aggRow, 0, len(hits))
 	for i := range hits {
 		if row := pl.loadRow(v, p.def, &hits[i]); row != nil {
 			rows = append(rows, row)
 		}
 	}
-	rows, err := pl.run(rows, pl.steps[:local])
-	if err != nil {
-		return partAgg{err: err}
+	note("Loader", len(rows), t0)
+	for j := range pl.steps[:local] {
+		t0 = time.Now()
+		var err error
+		if rows, err = pl.run(rows, pl.steps[j:j+1]); err != nil {
+			return partAgg{err: err}
+		}
+		note(stepName(&pl.steps[j]), len(rows), t0)
 	}
 	if partial && local < len(pl.steps) {
+		t0 = time.Now()
 		switch st := &pl.steps[local]; st.Kind {
 		case StepGroup:
-			return partAgg{groups: pl.group(rows, st)}
+			g := pl.group(rows, st)
+			note("Grouper", len(g.order), t0)
+			return partAgg{groups: g}
 		case StepSort:
 			if st.Max > 0 {
 				n := len(rows)
-				return partAgg{rows: pl.sortRows(rows, st), count: int64(n)}
+				rows = pl.sortRows(rows, st)
+				note("Sorter", len(rows), t0)
+				return partAgg{rows: rows, count: int64(n)}
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
 
@@ -37,6 +38,11 @@ type Request struct {
 	// wantTerms asks Search for the matcher of the query's terms (Result.Terms), for
 	// HIGHLIGHT and SUMMARIZE.
 	wantTerms bool
+	// prof, when not nil (FT.PROFILE), receives each part's time and counts; prepare
+	// records the parsed tree and the time parsing took.
+	prof      []partProfile
+	ast       query.Node
+	parseTime time.Duration
 
 	// ranges are the query's VECTOR_RANGE clauses resolved, and rangeYield the one whose
 	// distance the reply reports (its $YIELD_DISTANCE_AS), set by Search.
@@ -154,6 +160,8 @@ type partResult struct {
 // prepare counts a query against idx, reads the command's clock and parses the query with
 // its vector clauses resolved: what FT.SEARCH and FT.AGGREGATE do before the fan-out.
 func (r *Registry) prepare(tx *engine.Tx, idx *Index, req *Request) (query.Node, *vecQuery, error) {
+	t0 := time.Now()
+	defer func() { req.parseTime = time.Since(t0) }()
 	if req.Dialect == 0 {
 		req.Dialect = int(r.DefaultDialect.Load())
 	}
@@ -181,6 +189,7 @@ func (r *Registry) prepare(tx *engine.Tx, idx *Index, req *Request) (query.Node,
 	if err := resolveRanges(idx.Def, ast, req); err != nil {
 		return nil, nil, err
 	}
+	req.ast = ast
 	return ast, vq, nil
 }
 
@@ -216,7 +225,11 @@ func (r *Registry) Search(tx *engine.Tx, idx *Index, req *Request) (*Result, err
 	b.remaining.Store(int32(n))
 	var done sync.WaitGroup
 	run := func(i int) {
+		t0 := time.Now()
 		results[i] = searchPart(tx.ShardView(0, i), idx.parts[i], req, ast, vq, &b.stats[i], b, &b.global)
+		if req.prof != nil {
+			req.prof[i] = partProfile{time: time.Since(t0), matches: results[i].total, hits: len(results[i].hits)}
+		}
 	}
 	// Part 0 runs here: with one shard, a search starts no goroutine (waking one cost more
 	// than a small query).

@@ -32,6 +32,7 @@ func searchCommands() []*Command {
 				cmd("read", -4, FlagReadonly, "1.1.0", "Reads the next rows of an aggregate cursor.", cmdFTCursorRead),
 				cmd("del", 4, FlagReadonly, "1.1.0", "Deletes an aggregate cursor.", cmdFTCursorDel),
 			}},
+		cmd("ft.profile", -5, ro, "2.2.0", "Runs an FT.SEARCH or FT.AGGREGATE and replies its answer with where its time went, per shard.", cmdFTProfile),
 		cmd("ft.info", 2, ro, "1.0.0", "Returns an index's definition and statistics.", cmdFTInfo),
 		cmd("ft.dropindex", -2, all, "2.0.0", "Deletes an index, and with DD the documents it indexed.", cmdFTDropIndex),
 		cmd("ft._list", 1, FlagReadonly, "2.0.0", "Returns the names of all indexes.", cmdFTList),
