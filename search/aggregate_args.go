@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -128,12 +129,10 @@ func (ar *AggRequest) option(w string, r *args) error {
 		_, err = r.int("TIMEOUT")
 	case "SCORER":
 		s, _ := r.next()
-		switch strings.ToUpper(s) {
-		case "BM25STD", "TFIDF":
-			req.Scorer = strings.ToUpper(s)
-		default:
-			return argErrorf("Scorer %s is not supported by darner yet (BM25STD and TFIDF are)", s)
+		if !slices.Contains(Scorers, strings.ToUpper(s)) {
+			return argErrorf("Scoring function `%s` not found", s)
 		}
+		req.Scorer = strings.ToUpper(s)
 	case "PARAMS", "DIALECT":
 		// The same as FT.SEARCH's.
 		sa := &SearchArgs{Request: *req}

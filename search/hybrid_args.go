@@ -2,6 +2,7 @@ package search
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -156,12 +157,11 @@ func (t *HybridText) parse(r *args) error {
 				t.YieldScoreAs = v
 				continue
 			}
-			switch s := strings.ToUpper(v); s {
-			case "BM25STD", "TFIDF":
-				t.Scorer = s
-			default:
-				return argErrorf("Scorer %s is not supported by darner yet (BM25STD and TFIDF are)", v)
+			s := strings.ToUpper(v)
+			if !slices.Contains(Scorers, s) {
+				return argErrorf("Scoring function `%s` not found", v)
 			}
+			t.Scorer = s
 		default:
 			return argErrorf("Unknown argument `%s` in SEARCH", r.peek())
 		}

@@ -69,12 +69,10 @@ func (sa *SearchArgs) option(w string, r *args) error {
 		req.Language, _ = r.next()
 	case "SCORER":
 		s, _ := r.next()
-		switch strings.ToUpper(s) {
-		case "BM25STD", "TFIDF":
-			req.Scorer = strings.ToUpper(s)
-		default:
-			return argErrorf("Scorer %s is not supported by darner yet (BM25STD and TFIDF are)", s)
+		if !slices.Contains(Scorers, strings.ToUpper(s)) {
+			return argErrorf("Scoring function `%s` not found", s)
 		}
+		req.Scorer = strings.ToUpper(s)
 	case "DIALECT":
 		s, _ := r.next()
 		d, perr := strconv.Atoi(s)

@@ -37,7 +37,7 @@ func TestParseSearch(t *testing.T) {
 		{"* GEOFILTER g 1 2 3 yards", "Bad arguments for GEOFILTER: Unknown distance unit yards"},
 		{"* FILTER n x 2", "Bad lower range: x"},
 		{"* FILTER n 1 y", "Bad upper range: y"},
-		{"* SCORER DISMAX", "Scorer DISMAX is not supported by darner yet (BM25STD and TFIDF are)"},
+		{"* SCORER NOPE", "Scoring function `NOPE` not found"},
 		{"* NOPE", "Unknown argument `NOPE`"},
 	} {
 		_, err := ParseSearch(strings.Fields(tc.args))

@@ -155,6 +155,8 @@ type partResult struct {
 	total int64
 	hits  []Hit
 	err   error
+	// lo and hi are the least and greatest score of every match (BM25STD.NORM's bounds).
+	lo, hi float64
 }
 
 // prepare counts a query against idx, reads the command's clock and parses the query with
@@ -275,7 +277,33 @@ func (r *Registry) Search(tx *engine.Tx, idx *Index, req *Request) (*Result, err
 		return 0
 	})
 	res.Hits = page(all, req)
+	normalizeScores(req.Scorer, results, res.Hits)
 	return res, nil
+}
+
+// normalizeScores applies the scorers that transform BM25STD's scores once every part has
+// scored: BM25STD.NORM maps the least and greatest score of all matches to 0 and 1,
+// BM25STD.TANH takes tanh(score / BM25STD_TANH_FACTOR). Both keep the order.
+func normalizeScores(scorer string, parts []partResult, hits []Hit) {
+	switch strings.ToUpper(scorer) {
+	case "BM25STD.NORM":
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, pr := range parts {
+			lo, hi = min(lo, pr.lo), max(hi, pr.hi)
+		}
+		for i := range hits {
+			if hi > lo {
+				hits[i].Score = (hits[i].Score - lo) / (hi - lo)
+			} else {
+				hits[i].Score = 1
+			}
+		}
+	case "BM25STD.TANH":
+		f := math.Float64frombits(TanhFactor.Load())
+		for i := range hits {
+			hits[i].Score = math.Tanh(hits[i].Score / f)
+		}
+	}
 }
 
 // page is the LIMIT offset num of the ordered hits.
@@ -348,7 +376,7 @@ func matchPart(v engine.View, p *part, req *Request, ast query.Node, vq *vecQuer
 	if e.fieldErr != nil {
 		return partResult{err: e.fieldErr}
 	}
-	res := partResult{total: int64(m.GetCardinality())}
+	res := partResult{total: int64(m.GetCardinality()), lo: math.Inf(1), hi: math.Inf(-1)}
 	want := req.Offset + req.Limit
 	if want == 0 || m.IsEmpty() {
 		return res
@@ -370,7 +398,7 @@ func matchPart(v engine.View, p *part, req *Request, ast query.Node, vq *vecQuer
 		return res
 	}
 	rank := hitRank(req)
-	if sortField == nil && len(e.leaves) > 0 && !sc.tfidf && e.scoreFromPostings(m, sc, top, rank) {
+	if sortField == nil && len(e.leaves) > 0 && sc.bm25Family() && e.scoreFromPostings(m, sc, top, rank) {
 		res.hits = top.sorted()
 		return res
 	}
@@ -389,6 +417,7 @@ func matchPart(v engine.View, p *part, req *Request, ast query.Node, vq *vecQuer
 		var h Hit
 		if sortField == nil {
 			h.Score = e.score(did, sc)
+			res.lo, res.hi = min(res.lo, h.Score), max(res.hi, h.Score)
 		} else {
 			h.Sort = p.sortValue(v, did, sortField)
 		}
@@ -689,13 +718,26 @@ func (e *evaluator) applyFilters(m *roaring.Bitmap) {
 // scorer weighs documents against a query's leaves with the index-wide statistics: BM25
 // (Redis 8's default, BM25STD) or TF-IDF. It is built once per part and query.
 type scorer struct {
-	tfidf  bool
+	kind   string    // the SCORER, upper case; "" is BM25STD
+	tfidf  bool      // TF-IDF's idf (TFIDF, TFIDF.DOCNORM) rather than BM25's
 	idf    []float64 // by leaf
 	avgLen float64
 }
 
+// Scorers are the SCORER names FT.SEARCH and FT.AGGREGATE take. BM25 is BM25STD's old
+// name, as in Redis 8.4.
+var Scorers = []string{"BM25STD", "BM25", "BM25STD.NORM", "BM25STD.TANH", "TFIDF", "TFIDF.DOCNORM",
+	"DISMAX", "DOCSCORE", "HAMMING"}
+
+// TanhFactor is BM25STD.TANH's divisor (FT.CONFIG BM25STD_TANH_FACTOR): a score s becomes
+// tanh(s / TanhFactor). Stored as float64 bits.
+var TanhFactor atomic.Uint64
+
+func init() { TanhFactor.Store(math.Float64bits(4)) }
+
 func newScorer(req *Request, g *scoring, leaves []*leaf) *scorer {
-	sc := &scorer{tfidf: strings.EqualFold(req.Scorer, "TFIDF"), idf: make([]float64, len(leaves)),
+	kind := strings.ToUpper(req.Scorer)
+	sc := &scorer{kind: kind, tfidf: kind == "TFIDF" || kind == "TFIDF.DOCNORM", idf: make([]float64, len(leaves)),
 		avgLen: math.Max(g.avgLen, 1)}
 	n := float64(g.docs)
 	for i := range leaves {
@@ -709,6 +751,16 @@ func newScorer(req *Request, g *scoring, leaves []*leaf) *scorer {
 	return sc
 }
 
+// bm25Family reports whether the scorer ranks by BM25 (BM25STD and its variations), which
+// the postings fast path computes.
+func (sc *scorer) bm25Family() bool {
+	switch sc.kind {
+	case "", "BM25STD", "BM25", "BM25STD.TANH":
+		return true // BM25STD.NORM visits every match itself, for their least score
+	}
+	return false
+}
+
 // bm25 is leaf i's BM25 for a term frequency tf in a document of docLen tokens.
 func (sc *scorer) bm25(i int, tf float64, docLen int32) float64 {
 	const k1, b = 1.2, 0.75
@@ -716,9 +768,20 @@ func (sc *scorer) bm25(i int, tf float64, docLen int32) float64 {
 	return sc.idf[i] * tf * (k1 + 1) / (tf + k1*norm)
 }
 
-// score is the document's relevance: the sum over the query's scoring clauses, times the
-// document's own score.
+// score is the document's relevance as the scorer weighs it: for the TF-IDF and BM25
+// families, the sum over the query's scoring clauses, times the document's own score;
+// DISMAX sums the clauses' weighted frequencies; DOCSCORE is the document's score;
+// HAMMING compares payloads, which darner's documents do not have: 0.
 func (e *evaluator) score(did uint32, sc *scorer) float64 {
+	switch sc.kind {
+	case "HAMMING":
+		return 0
+	case "DOCSCORE":
+		if e.p.def.ScoreField == "" {
+			return e.p.def.Score
+		}
+		return e.p.doc(did).score
+	}
 	if len(e.leaves) == 0 && e.p.def.ScoreField == "" {
 		return e.p.def.Score // every document's score: no need to visit it
 	}
@@ -727,7 +790,7 @@ func (e *evaluator) score(did uint32, sc *scorer) float64 {
 		return d.score
 	}
 	maxFreq := 1.0
-	if sc.tfidf {
+	if sc.kind == "TFIDF" {
 		maxFreq = float64(max(e.p.maxFreq(d), 1))
 	}
 	total := 0.0
@@ -739,12 +802,20 @@ func (e *evaluator) score(did uint32, sc *scorer) float64 {
 		if tf == 0 {
 			continue
 		}
-		if sc.tfidf {
+		switch sc.kind {
+		case "TFIDF":
 			// RediSearch's TFIDF: frequencies relative to the document's most frequent term.
 			total += l.weight * tf / maxFreq * sc.idf[i]
-		} else {
+		case "TFIDF.DOCNORM":
+			total += l.weight * tf / float64(max(e.p.lens[did], 1)) * sc.idf[i]
+		case "DISMAX":
+			total += l.weight * tf
+		default:
 			total += l.weight * sc.bm25(i, tf, e.p.lens[did])
 		}
+	}
+	if sc.kind == "DISMAX" {
+		return total
 	}
 	return total * d.score
 }

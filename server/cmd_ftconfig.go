@@ -1,9 +1,12 @@
 package server
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"sync/atomic"
+
+	"darner/search"
 )
 
 // ftOption is one search setting: its FT.CONFIG name, its CONFIG name (Redis 8 names the
@@ -60,6 +63,17 @@ var ftOptions = []ftOption{
 				return nil, "CURSOR_READ_SIZE must be a positive number"
 			}
 			return func() { s.cursors.readSizeN.Store(n) }, ""
+		}},
+	{"BM25STD_TANH_FACTOR", "search-bm25std-tanh-factor",
+		func(*Server) string {
+			return strconv.FormatFloat(math.Float64frombits(search.TanhFactor.Load()), 'g', -1, 64)
+		},
+		func(_ *Server, v string) (func(), string) {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || !(f > 0) || math.IsInf(f, 1) {
+				return nil, "BM25STD_TANH_FACTOR must be a positive number"
+			}
+			return func() { search.TanhFactor.Store(math.Float64bits(f)) }, ""
 		}},
 	{"TIMEOUT", "search-timeout", func(*Server) string { return "0" }, nil},
 	{"ON_TIMEOUT", "search-on-timeout", func(*Server) string { return "return" }, nil},

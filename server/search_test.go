@@ -310,6 +310,18 @@ func TestSearchSettings(t *testing.T) {
 	time.Sleep(150 * time.Millisecond)
 	require.Error(t, rdb.Do(ctx, "FT.CURSOR", "READ", "idx", v.([]any)[1]).Err())
 
+	// BM25STD_TANH_FACTOR divides the scores BM25STD.TANH takes the tanh of.
+	score := func() float64 {
+		res, err := rdb.FTSearchWithArgs(ctx, "idx", "*", &redis.FTSearchOptions{WithScores: true, Scorer: "DOCSCORE",
+			DialectVersion: 2, LimitOffset: 0, Limit: 1}).Result()
+		require.NoError(t, err)
+		return *res.Docs[0].Score
+	}
+	assert.Equal(t, 1.0, score(), "DOCSCORE: the default document score")
+	require.NoError(t, rdb.Do(ctx, "FT.CONFIG", "SET", "BM25STD_TANH_FACTOR", "8").Err())
+	assert.Equal(t, map[string]string{"search-bm25std-tanh-factor": "8"}, rdb.ConfigGet(ctx, "search-bm25std-tanh-factor").Val())
+	require.NoError(t, rdb.Do(ctx, "FT.CONFIG", "SET", "BM25STD_TANH_FACTOR", "4").Err())
+
 	assert.Error(t, rdb.ConfigSet(ctx, "search-max-search-results", "-1").Err())
 	assert.Error(t, rdb.ConfigSet(ctx, "search-timeout", "100").Err(), "queries are never cut short: read-only")
 }

@@ -329,7 +329,7 @@ func TestConfigGet(t *testing.T) {
 			"each match once, however many patterns match it")
 		assert.Empty(t, configGetAll(t, rdb, "nosuch*"))
 		all := configGetAll(t, rdb, "*")
-		assert.Len(t, all, 22, "15 of the server, 7 of search")
+		assert.Len(t, all, 23, "15 of the server, 8 of search")
 	}
 	runExchanges(t, s.Addr, []exchange{
 		{"CONFIG GET", "-ERR wrong number of arguments for 'config|get' command\r\n"},
