@@ -10,10 +10,11 @@ const (
 	TypeString Type = iota + 1
 	TypeHash
 	TypeJSON
+	TypeSuggest
 )
 
 // String returns the name TYPE replies with ("ReJSON-RL" is RedisJSON's module type name,
-// which clients pass to SCAN … TYPE).
+// which clients pass to SCAN … TYPE; "trietype0" RediSearch's for suggestion dictionaries).
 func (t Type) String() string {
 	switch t {
 	case TypeString:
@@ -22,6 +23,8 @@ func (t Type) String() string {
 		return "hash"
 	case TypeJSON:
 		return "ReJSON-RL"
+	case TypeSuggest:
+		return "trietype0"
 	}
 	return "none"
 }
