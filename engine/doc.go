@@ -1,6 +1,7 @@
 // Package engine is darner's sharded keyspace: the shards, the mapping of keys to shards, the
-// value types (strings, hashes, JSON documents), expiry, and the locking that makes single-key
-// commands touch one shard and multi-key commands atomic across shards without deadlock.
+// value types (strings, hashes, JSON documents, FT.SUGADD dictionaries), expiry, and the
+// locking that makes single-key commands touch one shard and multi-key commands atomic
+// across shards without deadlock.
 //
 // It is not the network layer (see package server) and knows nothing of RESP or of command
 // names; it offers a Store, transactions (Tx) that lock the shards a command declares, and
