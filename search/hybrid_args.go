@@ -252,8 +252,9 @@ func expectedArgs(n, provided int) error {
 	return argErrorf("Expected arguments %d, but %d %s provided", n, provided, verb)
 }
 
-// parseKNN reads KNN's count and K k [EF_RUNTIME ef] [SHARD_K_RATIO ratio].
-func (v *HybridVector) parseKNN(r *args) error {
+// clauseOptions reads a counted clause's name/value pairs (KNN's, RANGE's), each name one
+// of allowed and given once, and calls set with each in order; required must be among them.
+func clauseOptions(r *args, clause, required string, allowed []string, set func(name, value string) error) error {
 	n, err := pairsCount(r)
 	if err != nil {
 		return err
@@ -265,10 +266,8 @@ func (v *HybridVector) parseKNN(r *args) error {
 			return expectedArgs(n, i)
 		}
 		name := strings.ToUpper(w)
-		switch name {
-		case "K", "EF_RUNTIME", "SHARD_K_RATIO":
-		default:
-			return argErrorf("Unknown argument `%s` in KNN", w)
+		if !slices.Contains(allowed, name) {
+			return argErrorf("Unknown argument `%s` in %s", w, clause)
 		}
 		if seen[name] {
 			return ArgError("Duplicate " + name + " argument")
@@ -278,6 +277,19 @@ func (v *HybridVector) parseKNN(r *args) error {
 		if err != nil {
 			return err
 		}
+		if err := set(name, s); err != nil {
+			return err
+		}
+	}
+	if !seen[required] {
+		return ArgError("Missing required argument " + required)
+	}
+	return nil
+}
+
+// parseKNN reads KNN's count and K k [EF_RUNTIME ef] [SHARD_K_RATIO ratio].
+func (v *HybridVector) parseKNN(r *args) error {
+	return clauseOptions(r, "KNN", "K", []string{"K", "EF_RUNTIME", "SHARD_K_RATIO"}, func(name, s string) error {
 		switch name {
 		case "K":
 			k, err := strconv.Atoi(s)
@@ -302,37 +314,13 @@ func (v *HybridVector) parseKNN(r *args) error {
 				return argErrorf("Invalid shard k ratio value: Shard k ratio must be greater than 0 and at most 1 (got %g)", x)
 			}
 		}
-	}
-	if !seen["K"] {
-		return ArgError("Missing required argument K")
-	}
-	return nil
+		return nil
+	})
 }
 
 // parseRange reads RANGE's count and RADIUS r [EPSILON e].
 func (v *HybridVector) parseRange(r *args) error {
-	n, err := pairsCount(r)
-	if err != nil {
-		return err
-	}
-	seen := map[string]bool{}
-	for i := 0; i < n; i += 2 {
-		w, ok := r.next()
-		if !ok {
-			return expectedArgs(n, i)
-		}
-		name := strings.ToUpper(w)
-		if name != "RADIUS" && name != "EPSILON" {
-			return argErrorf("Unknown argument `%s` in RANGE", w)
-		}
-		if seen[name] {
-			return ArgError("Duplicate " + name + " argument")
-		}
-		seen[name] = true
-		s, err := clauseValue(r, name)
-		if err != nil {
-			return err
-		}
+	return clauseOptions(r, "RANGE", "RADIUS", []string{"RADIUS", "EPSILON"}, func(name, s string) error {
 		x, perr := strconv.ParseFloat(s, 64)
 		bad := perr != nil || math.IsNaN(x) || x < 0
 		if name == "RADIUS" {
@@ -340,17 +328,14 @@ func (v *HybridVector) parseRange(r *args) error {
 				return ArgError("Invalid RADIUS value")
 			}
 			v.Radius = x
-			continue
+			return nil
 		}
 		if bad || x == 0 {
 			return ArgError("Invalid EPSILON value")
 		}
 		v.Epsilon = &x
-	}
-	if !seen["RADIUS"] {
-		return ArgError("Missing required argument RADIUS")
-	}
-	return nil
+		return nil
+	})
 }
 
 // parseFilter reads VSIM's FILTER: `FILTER expr`, or (Redis 8.4.x) `FILTER n expr
@@ -714,11 +699,6 @@ func (hr *HybridRequest) parseParams(r *args) error {
 	if n%2 != 0 {
 		return ArgError("Parameters must be specified in PARAM VALUE pairs")
 	}
-	hr.Params = make(map[string]string, n/2)
-	for range n / 2 {
-		k, _ := r.next()
-		v, _ := r.next()
-		hr.Params[k] = v
-	}
+	hr.Params = r.pairs(n / 2)
 	return nil
 }

@@ -149,13 +149,19 @@ func (sa *SearchArgs) params(r *args) error {
 	if n%2 != 0 {
 		return ArgError("Bad arguments for PARAMS: Expected an even number of arguments")
 	}
-	sa.Params = make(map[string]string, n/2)
-	for range n / 2 {
-		k, _ := r.next()
-		v, _ := r.next()
-		sa.Params[k] = v
-	}
+	sa.Params = r.pairs(n / 2)
 	return nil
+}
+
+// pairs reads n name/value pairs into a map (PARAMS).
+func (a *args) pairs(n int) map[string]string {
+	m := make(map[string]string, n)
+	for range n {
+		k, _ := a.next()
+		v, _ := a.next()
+		m[k] = v
+	}
+	return m
 }
 
 func (sa *SearchArgs) returnFields(r *args) error {
