@@ -319,3 +319,59 @@ func TestAggregateCursor(t *testing.T) {
 		assert.Contains(t, err.Error(), "Cursor not found")
 	}
 }
+
+// A cursor pages through 100 000 rows with COUNT, each row once; writes between its reads
+// do not change what it returns (its rows are those of the moment FT.AGGREGATE ran).
+func TestAggregateCursorLarge(t *testing.T) {
+	s := servertest.Start(t, servertest.Options{})
+	ctx := context.Background()
+	rdb := s.Client(t, 2)
+	const n = 100000
+	pipe := rdb.Pipeline()
+	for i := range n {
+		pipe.HSet(ctx, "p:"+strconv.Itoa(i), "n", i, "g", i%7)
+		if i%5000 == 4999 {
+			_, err := pipe.Exec(ctx)
+			require.NoError(t, err)
+		}
+	}
+	require.NoError(t, rdb.Do(ctx, "FT.CREATE", "pi", "PREFIX", "1", "p:", "SCHEMA", "n", "NUMERIC", "g", "TAG").Err())
+	waitIndexed(t, rdb, "pi")
+
+	v, err := rdb.Do(ctx, "FT.AGGREGATE", "pi", "*", "LOAD", "1", "@n", "WITHCURSOR", "COUNT", "7000").Result()
+	require.NoError(t, err)
+	seen := make([]bool, n)
+	reads := 0
+	for {
+		pair := v.([]any)
+		total, rows := aggRows(t, pair[0])
+		assert.Equal(t, int64(n), total)
+		for _, r := range rows {
+			i, err := strconv.Atoi(r[1].(string))
+			require.NoError(t, err)
+			require.False(t, seen[i], "row %d twice", i)
+			seen[i] = true
+		}
+		reads++
+		id := pair[1].(int64)
+		if id == 0 {
+			break
+		}
+		if reads == 3 { // the index changes under the cursor
+			require.NoError(t, rdb.Del(ctx, "p:0", "p:99999").Err())
+			require.NoError(t, rdb.HSet(ctx, "p:100000", "n", 100000).Err())
+		}
+		v, err = rdb.Do(ctx, "FT.CURSOR", "READ", "pi", id).Result()
+		require.NoError(t, err)
+	}
+	assert.Equal(t, (n+6999)/7000, reads)
+	for i, ok := range seen {
+		require.True(t, ok, "row %d never read", i)
+	}
+	// A cursor over groups pages the same way.
+	v, err = rdb.Do(ctx, "FT.AGGREGATE", "pi", "*", "GROUPBY", "1", "@g", "REDUCE", "COUNT", "0", "AS", "c",
+		"WITHCURSOR", "COUNT", "3").Result()
+	require.NoError(t, err)
+	_, rows := aggRows(t, v.([]any)[0])
+	assert.Len(t, rows, 3)
+}

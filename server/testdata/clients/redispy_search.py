@@ -127,6 +127,23 @@ res = ft.aggregate(res.cursor)
 names += [row[1] for row in res.rows]
 assert res.cursor.cid == 0 and sorted(names) == sorted([c[1] for c in cities] + ["Lisbon"]), names
 assert all(row[3] == row[1].upper() for row in res.rows), res.rows
+# redisvl's semantic router: the nearest route per name by KNN distance, filtered.
+rows = r.execute_command("FT.AGGREGATE", "vecs", "*=>[KNN 4 @v $vector AS vector_distance]",
+                         "GROUPBY", "1", "@tag", "REDUCE", "MIN", "1", "vector_distance", "AS", "distance",
+                         "FILTER", "(@tag == 'a' && @distance < 0.5) || (@tag == 'b' && @distance < 0.5)",
+                         "SORTBY", "2", "@distance", "ASC", "PARAMS", "2", "vector", blob, "DIALECT", "2")
+assert [row[1] for row in rows[1:]] == ["a", "b"], rows
+assert float(rows[1][3]) < 0.01 and float(rows[2][3]) < 0.05, rows
+# redisvl's aggregate query: text scores added, distance turned into a similarity, top 2.
+rows = r.execute_command("FT.AGGREGATE", "vecs", "*=>[KNN 3 @v $vector AS vector_distance]",
+                         "SCORER", "BM25STD", "ADDSCORES", "LOAD", "2", "__key", "tag",
+                         "APPLY", "(2 - @vector_distance)/2", "AS", "vector_similarity",
+                         "APPLY", "@__score", "AS", "text_score",
+                         "SORTBY", "2", "@vector_similarity", "DESC", "MAX", "2",
+                         "PARAMS", "2", "vector", blob, "DIALECT", "2")
+got = [dict(zip(row[::2], row[1::2])) for row in rows[1:]]
+assert [g["__key"] for g in got] == ["v:0", "v:1"], rows
+assert all(0.9 < float(g["vector_similarity"]) <= 1 and "text_score" in g for g in got), rows
 info = vft.info()
 attr = info["attributes"][1]
 assert attr[attr.index("algorithm") + 1] == "HNSW" and attr[attr.index("dim") + 1] == 2, attr
