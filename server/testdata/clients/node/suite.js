@@ -38,6 +38,25 @@ for (const RESP of [2, 3]) {
   const none = await client.ft.search('cities', '@continent:{Antarctica}')
   check(RESP, none, 0, [])
 
+  // FT.AGGREGATE through node-redis' builder: groups with reducers, sorted; a cursor.
+  const groups = await client.ft.aggregate('cities', '*', {
+    STEPS: [
+      { type: 'GROUPBY', properties: '@continent', REDUCE: [
+        { type: 'COUNT', AS: 'n' }, { type: 'SUM', property: '@population', AS: 'pop' }] },
+      { type: 'SORTBY', BY: { BY: '@pop', DIRECTION: 'DESC' } },
+    ],
+  })
+  assert.equal(Number(groups.total), 2, `RESP${RESP} aggregate total`)
+  assert.deepEqual(groups.results.map((r) => ({ ...r })), [
+    { continent: 'Europe', n: '2', pop: '11.9' }, { continent: 'Asia', n: '2', pop: '11.1' },
+  ], `RESP${RESP} aggregate rows`)
+  const first = await client.ft.aggregateWithCursor('cities', '*', { LOAD: ['@name'], COUNT: 3 })
+  assert.equal(first.results.length, 3, `RESP${RESP} cursor page`)
+  assert.notEqual(Number(first.cursor), 0)
+  const rest = await client.ft.cursorRead('cities', first.cursor)
+  assert.equal(rest.results.length, 1, `RESP${RESP} cursor rest`)
+  assert.equal(Number(rest.cursor), 0)
+
   const info = await client.ft.info('cities')
   assert.equal(info.index_name, 'cities')
   assert.equal(Number(info.num_docs), 4)
