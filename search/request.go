@@ -112,7 +112,16 @@ func (sa *SearchArgs) option(w string, r *args) error {
 		err = sa.highlight(r)
 	case "SUMMARIZE":
 		err = sa.summarize(r)
-	case "EXPANDER", "EXPLAINSCORE", "PAYLOAD", "WITHPAYLOADS":
+	case "EXPLAINSCORE":
+		req.ExplainScore = true
+	case "EXPANDER":
+		// RediSearch's default expander (stems, synonyms, phonetic codes) is the only one
+		// darner has; naming it is accepted.
+		e, _ := r.next()
+		if !strings.EqualFold(e, "DEFAULT") {
+			return argErrorf("FT.SEARCH EXPANDER %s is not supported by darner (its expansion is RediSearch's DEFAULT)", e)
+		}
+	case "PAYLOAD", "WITHPAYLOADS":
 		return argErrorf("FT.SEARCH option %s is not supported by darner yet", w)
 	default:
 		return argErrorf("Unknown argument `%s`", w)

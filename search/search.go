@@ -38,6 +38,8 @@ type Request struct {
 	// wantTerms asks Search for the matcher of the query's terms (Result.Terms), for
 	// HIGHLIGHT and SUMMARIZE.
 	wantTerms bool
+	// ExplainScore asks Search to explain the page's scores (Result.Explain).
+	ExplainScore bool
 	// prof, when not nil (FT.PROFILE), receives each part's time and counts; prepare
 	// records the parsed tree and the time parsing took.
 	prof      []partProfile
@@ -92,6 +94,7 @@ type Hit struct {
 	// ordered by key, and heads decide most of those comparisons without reading the key.
 	head uint64
 	doc  uint32 // the document's id in the part that found it
+	part uint16 // the part that found it (Search sets it, for EXPLAINSCORE)
 	// Dist is the document's distance to a vector clause's vector, when HasDist.
 	Dist    float64
 	HasDist bool
@@ -141,6 +144,8 @@ type Result struct {
 	Yield string
 	// Terms tells which document words the query matched, when the request asked for it.
 	Terms *TermMatcher
+	// Explain has, when asked, an explanation of each hit's score, in the hits' order.
+	Explain []ScoreExplanation
 }
 
 // partStats are what one part contributes to the scoring statistics.
@@ -229,6 +234,9 @@ func (r *Registry) Search(tx *engine.Tx, idx *Index, req *Request) (*Result, err
 	run := func(i int) {
 		t0 := time.Now()
 		results[i] = searchPart(tx.ShardView(0, i), idx.parts[i], req, ast, vq, &b.stats[i], b, &b.global)
+		for j := range results[i].hits {
+			results[i].hits[j].part = uint16(i)
+		}
 		if req.prof != nil {
 			req.prof[i] = partProfile{time: time.Since(t0), matches: results[i].total, hits: len(results[i].hits)}
 		}
@@ -278,6 +286,9 @@ func (r *Registry) Search(tx *engine.Tx, idx *Index, req *Request) (*Result, err
 	})
 	res.Hits = page(all, req)
 	normalizeScores(req.Scorer, results, res.Hits)
+	if req.ExplainScore {
+		res.Explain = explainScores(tx, idx, req, ast, &b.global, res.Hits)
+	}
 	return res, nil
 }
 

@@ -22,7 +22,7 @@ func writeSearchReply(c *Ctx, idx *search.Index, sa *search.SearchArgs, res *sea
 		w.Simple("STRING")
 		w.BulkString("results")
 		w.Array(len(res.Hits))
-		for _, h := range res.Hits {
+		for i, h := range res.Hits {
 			n := 2 // id, values
 			if sa.WithScores {
 				n++
@@ -38,7 +38,7 @@ func writeSearchReply(c *Ctx, idx *search.Index, sa *search.SearchArgs, res *sea
 			w.BulkString(h.Key)
 			if sa.WithScores {
 				w.BulkString("score")
-				w.Double(h.Score)
+				writeScore(w, h.Score, res, i)
 			}
 			if sa.SortKeys {
 				w.BulkString("sortkey")
@@ -73,10 +73,10 @@ func writeSearchReply(c *Ctx, idx *search.Index, sa *search.SearchArgs, res *sea
 	}
 	w.Array(1 + per*len(res.Hits))
 	w.Int(res.Total)
-	for _, h := range res.Hits {
+	for i, h := range res.Hits {
 		w.BulkString(h.Key)
 		if sa.WithScores {
-			w.Double(h.Score)
+			writeScore(w, h.Score, res, i)
 		}
 		if sa.SortKeys {
 			writeSortKey(w, h.Sort)
@@ -182,4 +182,22 @@ func sortFieldFirst(pairs []string, name string) []string {
 		}
 	}
 	return pairs
+}
+
+// writeScore writes hit i's score, with EXPLAINSCORE as RediSearch does: [score, [final
+// line, [one line per term]]].
+func writeScore(w *Writer, score float64, res *search.Result, i int) {
+	if res.Explain == nil {
+		w.Double(score)
+		return
+	}
+	ex := res.Explain[i]
+	w.Array(2)
+	w.Double(score)
+	w.Array(2)
+	w.BulkString(ex.Final)
+	w.Array(len(ex.Terms))
+	for _, t := range ex.Terms {
+		w.BulkString(t)
+	}
 }
