@@ -12,9 +12,12 @@ type SearchArgs struct {
 	NoContent  bool
 	WithScores bool
 	SortKeys   bool
-	Returns    []ReturnField // nil: whole documents; empty (RETURN 0): none
-	Highlight  *HighlightOpts
-	Summarize  *SummarizeOpts
+	// WithPayloads asks for each hit's payload: darner's documents have none (payloads are
+	// deprecated since RediSearch 2.0, and FT.CREATE's PAYLOAD_FIELD is refused), so nil.
+	WithPayloads bool
+	Returns      []ReturnField // nil: whole documents; empty (RETURN 0): none
+	Highlight    *HighlightOpts
+	Summarize    *SummarizeOpts
 }
 
 // ReturnField is one RETURN entry: a hash field, attribute or JSONPath, and its name in the
@@ -121,8 +124,14 @@ func (sa *SearchArgs) option(w string, r *args) error {
 		if !strings.EqualFold(e, "DEFAULT") {
 			return argErrorf("FT.SEARCH EXPANDER %s is not supported by darner (its expansion is RediSearch's DEFAULT)", e)
 		}
-	case "PAYLOAD", "WITHPAYLOADS":
-		return argErrorf("FT.SEARCH option %s is not supported by darner yet", w)
+	case "WITHPAYLOADS":
+		sa.WithPayloads = true
+	case "PAYLOAD":
+		// The query's payload is for scorers reading document payloads (HAMMING); no
+		// document has one, so it changes no score.
+		if _, ok := r.next(); !ok {
+			return ArgError("Bad arguments for PAYLOAD: Not enough arguments")
+		}
 	default:
 		return argErrorf("Unknown argument `%s`", w)
 	}

@@ -70,3 +70,26 @@ func TestSearchExplainScore(t *testing.T) {
 		assert.Len(t, ex[1], 2, "one line per term")
 	}
 }
+
+// WITHPAYLOADS: a nil payload per hit (darner's documents have none), in its place in the
+// reply; PAYLOAD is accepted.
+func TestSearchWithPayloads(t *testing.T) {
+	s := servertest.Start(t, servertest.Options{})
+	ctx := context.Background()
+	for _, proto := range servertest.Protocols {
+		rdb := s.Client(t, proto)
+		require.NoError(t, rdb.FlushAll(ctx).Err())
+		require.NoError(t, rdb.HSet(ctx, "d:1", "t", "hello").Err())
+		require.NoError(t, rdb.Do(ctx, "FT.CREATE", "idx", "PREFIX", "1", "d:", "SCHEMA", "t", "TEXT").Err())
+		waitIndexed(t, rdb, "idx")
+		v, err := rdb.Do(ctx, "FT.SEARCH", "idx", "hello", "WITHPAYLOADS", "PAYLOAD", "xyz", "RETURN", "1", "t").Result()
+		require.NoError(t, err)
+		if proto == 2 {
+			assert.Equal(t, []any{int64(1), "d:1", nil, []any{"t", "hello"}}, v)
+		} else {
+			r := v.(map[any]any)["results"].([]any)[0].(map[any]any)
+			assert.Contains(t, r, "payload")
+			assert.Nil(t, r["payload"])
+		}
+	}
+}

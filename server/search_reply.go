@@ -27,6 +27,9 @@ func writeSearchReply(c *Ctx, idx *search.Index, sa *search.SearchArgs, res *sea
 			if sa.WithScores {
 				n++
 			}
+			if sa.WithPayloads {
+				n++
+			}
 			if sa.SortKeys {
 				n++
 			}
@@ -39,6 +42,10 @@ func writeSearchReply(c *Ctx, idx *search.Index, sa *search.SearchArgs, res *sea
 			if sa.WithScores {
 				w.BulkString("score")
 				writeScore(w, h.Score, res, i)
+			}
+			if sa.WithPayloads {
+				w.BulkString("payload")
+				w.Null() // documents have no payloads (deprecated since RediSearch 2.0)
 			}
 			if sa.SortKeys {
 				w.BulkString("sortkey")
@@ -65,6 +72,9 @@ func writeSearchReply(c *Ctx, idx *search.Index, sa *search.SearchArgs, res *sea
 	if sa.WithScores {
 		per++
 	}
+	if sa.WithPayloads {
+		per++
+	}
 	if sa.SortKeys {
 		per++
 	}
@@ -77,6 +87,9 @@ func writeSearchReply(c *Ctx, idx *search.Index, sa *search.SearchArgs, res *sea
 		w.BulkString(h.Key)
 		if sa.WithScores {
 			writeScore(w, h.Score, res, i)
+		}
+		if sa.WithPayloads {
+			w.Null()
 		}
 		if sa.SortKeys {
 			writeSortKey(w, h.Sort)
