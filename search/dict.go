@@ -1,11 +1,9 @@
 package search
 
 import (
-	"runtime"
 	"slices"
 	"sync"
 	"unicode/utf8"
-	"weak"
 
 	"darner/engine"
 )
@@ -17,7 +15,7 @@ import (
 // from its first FT.DICTADD until FT.DICTDEL takes its last term out. Terms keep their case:
 // FT.DICTDEL removes a term only as written, while FT.SPELLCHECK compares them ignoring case.
 
-// dicts are one registry's dictionaries.
+// dicts are one registry's dictionaries (Registry.dictionaries).
 type dicts struct {
 	// mu protects m. It is taken after any shard lock (FT.SPELLCHECK reads the dictionaries
 	// holding every shard; a flush clears them under the shard's write lock), never before.
@@ -42,6 +40,9 @@ func validDictTerm(t string) bool {
 func (d *dicts) add(name string, terms []string) int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.m == nil {
+		d.m = make(map[string]map[string]struct{})
+	}
 	set := d.m[name]
 	if set == nil {
 		set = make(map[string]struct{}, len(terms))
@@ -63,6 +64,9 @@ func (d *dicts) add(name string, terms []string) int {
 func (d *dicts) del(name string, terms []string) int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.m == nil {
+		d.m = make(map[string]map[string]struct{})
+	}
 	set := d.m[name]
 	if set == nil {
 		return 0
@@ -97,82 +101,24 @@ func (d *dicts) dump(name string) []string {
 	return out
 }
 
-// Observe implements engine.Observer: a flush of database 0 empties the dictionaries. It
-// runs on every write of every shard, so it returns at once for anything else.
-func (d *dicts) Observe(_ int, ev engine.Event) {
-	if ev.Kind != engine.EventFlush || ev.DB != 0 {
-		return
-	}
+// flush empties the dictionaries: FLUSHDB / FLUSHALL of database 0 does, as in RediSearch.
+func (d *dicts) flush() {
 	d.mu.Lock()
 	clear(d.m)
 	d.mu.Unlock()
 }
 
-// dictsOf finds each registry's dictionaries. They are kept beside the Registry rather than
-// in it so that this file is all there is of them; the key is weak, so a registry that is
-// no longer used (a test's server) is collected, and its entry goes with it.
-var dictsOf = struct {
-	mu sync.Mutex // protects m; never held while taking a shard lock
-	m  map[weak.Pointer[Registry]]*dicts
-}{m: make(map[weak.Pointer[Registry]]*dicts)}
+// dicts returns the registry's dictionaries.
+func (r *Registry) dicts() *dicts { return &r.dictionaries }
 
-// dicts returns the registry's dictionaries, or nil while there are none.
-func (r *Registry) dicts() *dicts {
-	dictsOf.mu.Lock()
-	defer dictsOf.mu.Unlock()
-	return dictsOf.m[weak.Make(r)]
-}
-
-// makeDicts returns the registry's dictionaries, making them on first use. The one that
-// makes them registers them with the store, so that flushes reach them; registering takes
-// every shard's lock, so when tx holds shards (FT.DICTADD inside MULTI/EXEC) it is done
-// once they are released, on a goroutine of its own.
-func (r *Registry) makeDicts(tx *engine.Tx) *dicts {
-	key := weak.Make(r)
-	dictsOf.mu.Lock()
-	d := dictsOf.m[key]
-	made := d == nil
-	if made {
-		d = &dicts{m: make(map[string]map[string]struct{})}
-		dictsOf.m[key] = d
-		runtime.AddCleanup(r, func(k weak.Pointer[Registry]) {
-			dictsOf.mu.Lock()
-			delete(dictsOf.m, k)
-			dictsOf.mu.Unlock()
-		}, key)
-	}
-	dictsOf.mu.Unlock()
-	if made {
-		if tx == nil || !tx.HoldsAny() {
-			r.store.AddObserver(d)
-		} else {
-			go r.store.AddObserver(d)
-		}
-	}
-	return d
-}
-
-// DictAdd adds terms to dictionary name (FT.DICTADD) and returns how many were new. tx is
-// the command's (nil or holding nothing outside MULTI).
-func (r *Registry) DictAdd(tx *engine.Tx, name string, terms []string) int {
-	return r.makeDicts(tx).add(name, terms)
+// DictAdd adds terms to dictionary name (FT.DICTADD) and returns how many were new.
+func (r *Registry) DictAdd(_ *engine.Tx, name string, terms []string) int {
+	return r.dictionaries.add(name, terms)
 }
 
 // DictDel deletes terms from dictionary name (FT.DICTDEL) and returns how many it held.
-func (r *Registry) DictDel(name string, terms []string) int {
-	d := r.dicts()
-	if d == nil {
-		return 0
-	}
-	return d.del(name, terms)
-}
+func (r *Registry) DictDel(name string, terms []string) int { return r.dictionaries.del(name, terms) }
 
 // DictDump returns dictionary name's terms in order (FT.DICTDUMP); none for a dictionary
 // that does not exist.
-func (r *Registry) DictDump(name string) []string {
-	d := r.dicts()
-	if d == nil {
-		return nil
-	}
-	return d.dump(name)
-}
+func (r *Registry) DictDump(name string) []string { return r.dictionaries.dump(name) }

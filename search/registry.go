@@ -29,6 +29,9 @@ type Registry struct {
 	shadows  []*Index
 	observed atomic.Pointer[[]*Index]
 
+	// dictionaries are FT.DICTADD's (see dict.go); a flush of database 0 empties them.
+	dictionaries dicts
+
 	// DefaultDialect is the dialect of a query that names none.
 	DefaultDialect atomic.Int32
 
@@ -257,9 +260,10 @@ func (r *Registry) Observe(shard int, ev engine.Event) {
 	l := *r.observed.Load()
 	switch ev.Kind {
 	case engine.EventFlush:
-		// As RediSearch, flushing the database drops its indexes; its keys, and with them
-		// every document number, are gone.
+		// As RediSearch, flushing the database drops its indexes and empties the
+		// dictionaries; its keys, and with them every document number, are gone.
 		r.nums[shard] = docNums{}
+		r.dictionaries.flush()
 		if len(l) > 0 {
 			r.dropAll()
 		}
