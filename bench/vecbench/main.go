@@ -107,6 +107,7 @@ func run(args []string) error {
 		seed := fs.Uint64("seed", 1, "in-process HNSW level seed")
 		during := fs.Bool("search-during-load", false, "also time searches sent one at a time while the vectors load")
 		prof := fs.String("cpuprofile", "", "darner writes its CPU profile to this path + \"-shards<N>\"")
+		qdepth := fs.Int("query-depth", 1, "queries in flight per connection with the epoll load generator (pipelining)")
 		gens := fs.String("loadgen", "threads,epoll", "load generators, each point run with each: threads (a blocking thread per connection), epoll (one thread for all)")
 		fs.Parse(args[1:])
 		if *bin == "" {
@@ -136,7 +137,7 @@ func run(args []string) error {
 		}
 		return runServer(serverConfig{dir: *dir, bin: *bin, dim: *dim, ef: *ef, shards: sh, conns: cs, threads: th,
 			duration: *dur, loadConn: *lc, depth: *depth, seed: *seed, profile: *prof, searchDuringLoad: *during,
-			loadgens: strings.Split(*gens, ",")})
+			loadgens: strings.Split(*gens, ","), queryDepth: *qdepth})
 	case "report":
 		fs.Parse(args[1:])
 		return report(os.Stdout, fs.Args())

@@ -43,6 +43,7 @@ type serverConfig struct {
 	// searchDuringLoad times searches sent while the vectors load (which take CPU from it).
 	searchDuringLoad bool
 	loadgens         []string // "threads", "epoll": see serverQueries
+	queryDepth       int      // queries in flight per connection with the epoll generator (1: none pipelined)
 }
 
 // serverPoint is one (shards, connections) measurement.
@@ -217,13 +218,16 @@ func serverRun(c serverConfig, d *dataset, sh int, blobs [][]byte, tag string) (
 	var out []serverPoint
 	for _, conns := range c.conns {
 		for _, gen := range c.loadgens {
-			p, err := serverQueries(ctx, addr, cmd.Process.Pid, d, blobs, c.ef, conns, c.duration, gen)
+			p, err := serverQueries(ctx, addr, cmd.Process.Pid, d, blobs, c.ef, conns, c.duration, gen, c.queryDepth)
 			if err != nil {
 				return nil, err
 			}
 			p.shards, p.gen = sh, gen
+			if gen == "epoll" && c.queryDepth > 1 {
+				p.gen = fmt.Sprintf("epoll, %d in flight", c.queryDepth)
+			}
 			fmt.Printf("server-search %s loadgen=%s shards=%d conns=%d recall=%.4f qps=%.1f p50_us=%.0f p99_us=%.0f server_cores=%.2f loadgen_cores=%.2f server_cpu_us_per_query=%.1f\n",
-				tag, gen, sh, conns, p.recall, p.qps, float64(p.p50)/1e3, float64(p.p99)/1e3, p.serverCPU, p.genCPU, 1e6*p.serverCPU/p.qps)
+				tag, strings.ReplaceAll(p.gen, " ", ""), sh, conns, p.recall, p.qps, float64(p.p50)/1e3, float64(p.p99)/1e3, p.serverCPU, p.genCPU, 1e6*p.serverCPU/p.qps)
 			out = append(out, p)
 		}
 	}
@@ -318,9 +322,9 @@ func appendBulk(b, s []byte) []byte {
 //
 // gen "threads" gives each connection a thread of its own that writes a query and blocks
 // reading the reply; gen "epoll" drives every connection from one thread waiting in
-// epoll_wait, as redis-benchmark's event loop does, which costs the machine (shared with
-// darner) fewer wake-ups and context switches per query.
-func serverQueries(ctx context.Context, addr string, pid int, d *dataset, blobs [][]byte, ef, conns int, dur time.Duration, gen string) (serverPoint, error) {
+// epoll_wait, as redis-benchmark's event loop does, with qdepth queries in flight on each
+// (redis-benchmark's -P).
+func serverQueries(ctx context.Context, addr string, pid int, d *dataset, blobs [][]byte, ef, conns int, dur time.Duration, gen string, qdepth int) (serverPoint, error) {
 	cmds := encodeQueries(d, blobs, ef)
 	workers := make([]*queryConn, conns)
 	for g := range workers {
@@ -346,7 +350,7 @@ func serverQueries(ctx context.Context, addr string, pid int, d *dataset, blobs 
 	gen0 := selfCPU()
 	t0 := time.Now()
 	if gen == "epoll" {
-		lats[0], hits[0], errs[0] = epollQueries(workers, cmds, d, dur)
+		lats[0], hits[0], errs[0] = epollQueries(workers, cmds, d, dur, qdepth)
 		workers = nil
 	} else if gen != "threads" {
 		return serverPoint{}, fmt.Errorf("unknown load generator %q", gen)
@@ -469,6 +473,7 @@ type queryConn struct {
 	fd    int
 	buf   []byte
 	found []uint32
+	used  int // bytes of buf the last complete reply parse read
 }
 
 func dialQuery(addr string) (*queryConn, error) {
@@ -568,12 +573,13 @@ func (qc *queryConn) parse() (ok bool, err error) {
 		}
 		qc.found = append(qc.found, uint32(id))
 	}
+	qc.used = len(qc.buf) - len(b)
 	return true, nil
 }
 
 // epollQueries runs the queries over every connection from this one thread: each
-// connection has one query in flight, and the next is sent when its reply is read.
-func epollQueries(conns []*queryConn, cmds [][]byte, d *dataset, dur time.Duration) ([]time.Duration, int, error) {
+// connection keeps depth queries in flight, sending the next as each reply is read.
+func epollQueries(conns []*queryConn, cmds [][]byte, d *dataset, dur time.Duration, depth int) ([]time.Duration, int, error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	ep, err := syscall.EpollCreate1(0)
@@ -581,16 +587,19 @@ func epollQueries(conns []*queryConn, cmds [][]byte, d *dataset, dur time.Durati
 		return nil, 0, err
 	}
 	defer syscall.Close(ep)
+	type inflight struct {
+		query int
+		sent  time.Time
+	}
 	type state struct {
-		qc   *queryConn
-		next int
-		sent time.Time
+		qc      *queryConn
+		next    int
+		pending []inflight
 	}
 	st := make([]state, len(conns))
 	byFD := map[int32]int{}
 	send := func(s *state) error {
-		s.sent = time.Now()
-		s.qc.buf = s.qc.buf[:0]
+		s.pending = append(s.pending, inflight{s.next, time.Now()})
 		for cmd := cmds[s.next]; len(cmd) > 0; {
 			n, err := syscall.Write(s.qc.fd, cmd)
 			if err != nil {
@@ -598,9 +607,11 @@ func epollQueries(conns []*queryConn, cmds [][]byte, d *dataset, dur time.Durati
 			}
 			cmd = cmd[n:]
 		}
+		s.next = (s.next + 1) % d.nq
 		return nil
 	}
 	for g, qc := range conns {
+		qc.buf = qc.buf[:0]
 		st[g] = state{qc: qc, next: g * d.nq / len(conns)}
 		byFD[int32(qc.fd)] = g
 		ev := syscall.EpollEvent{Events: syscall.EPOLLIN, Fd: int32(qc.fd)}
@@ -610,14 +621,16 @@ func epollQueries(conns []*queryConn, cmds [][]byte, d *dataset, dur time.Durati
 	}
 	t0 := time.Now()
 	for g := range st {
-		if err := send(&st[g]); err != nil {
-			return nil, 0, err
+		for range max(depth, 1) {
+			if err := send(&st[g]); err != nil {
+				return nil, 0, err
+			}
 		}
 	}
 	var lats []time.Duration
-	hit, inflight := 0, len(conns)
+	hit, open := 0, len(conns)
 	events := make([]syscall.EpollEvent, len(conns))
-	for inflight > 0 {
+	for open > 0 {
 		n, err := syscall.EpollWait(ep, events, -1)
 		if err == syscall.EINTR {
 			continue
@@ -636,22 +649,27 @@ func epollQueries(conns []*queryConn, cmds [][]byte, d *dataset, dur time.Durati
 				return nil, 0, fmt.Errorf("reading a reply: %v (read %d)", err, m)
 			}
 			qc.buf = qc.buf[:len(qc.buf)+m]
-			ok, err := qc.parse()
-			if err != nil {
-				return nil, 0, err
+			for len(s.pending) > 0 {
+				ok, err := qc.parse()
+				if err != nil {
+					return nil, 0, err
+				}
+				if !ok {
+					break
+				}
+				q := s.pending[0]
+				s.pending = s.pending[1:]
+				lats = append(lats, time.Since(q.sent))
+				hit += recallAt10(d.gt[q.query*gtK:(q.query+1)*gtK], qc.found)
+				qc.buf = qc.buf[:copy(qc.buf, qc.buf[qc.used:])]
+				if time.Since(t0) < dur {
+					if err := send(s); err != nil {
+						return nil, 0, err
+					}
+				}
 			}
-			if !ok {
-				continue
-			}
-			lats = append(lats, time.Since(s.sent))
-			hit += recallAt10(d.gt[s.next*gtK:(s.next+1)*gtK], qc.found)
-			s.next = (s.next + 1) % d.nq
-			if time.Since(t0) >= dur {
-				inflight--
-				continue
-			}
-			if err := send(s); err != nil {
-				return nil, 0, err
+			if len(s.pending) == 0 {
+				open--
 			}
 		}
 	}
