@@ -103,6 +103,7 @@ func (d *Def) withFields(argv []string) (*Def, error) {
 		}
 	}
 	n.finish()
+	n.Args = append(slices.Clone(d.Args), argv...)
 	carrySynonyms(d, &n)
 	return &n, nil
 }

@@ -61,3 +61,18 @@ func TestAlterKeepsAnswering(t *testing.T) {
 		require.Nil(t, r.Get("i"))
 	}
 }
+
+// A definition's Args make it again, FT.ALTER's fields included: what a snapshot saves.
+func TestDefArgsRemake(t *testing.T) {
+	_, r, idx := newTestIndex(t, 1, "PREFIX 1 d: FILTER @n>1 SCHEMA title TEXT WEIGHT 2 n NUMERIC SORTABLE")
+	next, err := r.Alter("i", []string{"tags", "TAG", "SEPARATOR", "|"})
+	require.NoError(t, err)
+	<-next.Swapped()
+	again, err := ParseCreate("i", next.Def.Args)
+	require.NoError(t, err)
+	require.Len(t, again.Fields, 3)
+	require.Equal(t, "tags", again.Fields[2].Name)
+	require.Equal(t, byte('|'), byte(again.Fields[2].Separator))
+	require.Equal(t, "@n>1", again.Filter)
+	require.Equal(t, idx.Def.Fields[0].Weight, again.Fields[0].Weight)
+}

@@ -3,6 +3,7 @@ package search
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -90,6 +91,9 @@ type Def struct {
 	// Filter is FILTER's expression, "" without one; filter is it parsed (see admits).
 	Filter string
 	filter *expr.Expr
+	// Args are the FT.CREATE arguments after the index name that make this definition
+	// (FT.ALTER's fields appended), for saving it: ParseCreate(Name, Args) makes it again.
+	Args []string
 
 	byName    map[string]*Field
 	weights   []float64 // the WEIGHT of each text field, by slot
@@ -164,6 +168,7 @@ func ParseCreate(name string, argv []string) (*Def, error) {
 		}
 	}
 	d.finish()
+	d.Args = slices.Clone(argv)
 	return d, nil
 }
 
