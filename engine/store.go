@@ -25,6 +25,7 @@ type shard struct {
 	nwatched atomic.Int32
 
 	used         atomic.Int64 // bytes accounted to this shard's keys
+	changes      atomic.Int64 // writes, deletes and flushes: what a snapshot would save
 	expiredKeys  atomic.Int64 // keys removed by expiry (lazy or active)
 	keyspaceHits atomic.Int64
 	keyspaceMiss atomic.Int64
@@ -55,6 +56,16 @@ func New(opts Options) *Store {
 		s.shards[i] = sh
 	}
 	return s
+}
+
+// Changes counts every change to the keyspace so far (writes, deletes, expiries, flushes):
+// the difference between two readings is what INFO's rdb_changes_since_last_save shows.
+func (s *Store) Changes() int64 {
+	var n int64
+	for _, sh := range s.shards {
+		n += sh.changes.Load()
+	}
+	return n
 }
 
 // Shards returns the number of shards.

@@ -161,6 +161,7 @@ func (v View) Flush() {
 	v.sh.used.Add(-freed)
 	v.db.keys.Clear()
 	v.db.volatile.Clear()
+	v.sh.changes.Add(1)
 	for _, ob := range v.sh.observers {
 		ob.Observe(v.sh.id, Event{Kind: EventFlush, DB: v.index})
 	}
@@ -214,6 +215,7 @@ func (v View) remove(key string, o *Object, kind EventKind) {
 	}
 	v.sh.used.Add(-o.size)
 	v.db.keys.Delete(key)
+	v.sh.changes.Add(1)
 	v.sh.touchWatched(v.index, key)
 	for _, ob := range v.sh.observers {
 		ob.Observe(v.sh.id, Event{Kind: kind, DB: v.index, Key: key, Doc: o.Doc})
@@ -227,6 +229,7 @@ func (v View) account(key string, o *Object) {
 }
 
 func (v View) changed(key string, o *Object, created bool) {
+	v.sh.changes.Add(1)
 	v.sh.touchWatched(v.index, key)
 	for _, ob := range v.sh.observers {
 		ob.Observe(v.sh.id, Event{Kind: EventWrite, DB: v.index, Key: key, Object: o, Created: created})

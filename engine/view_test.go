@@ -255,3 +255,23 @@ func TestSetStringReusesBuffer(t *testing.T) {
 	assert.Equal(t, int64(len("k")+len("h"))+o.Value.Size()+
 		v.Get("k").Value.Size()+2*objectOverhead, s.shards[0].used.Load(), "accounting follows")
 }
+
+// Changes counts every write, expiry change, delete and flush, on every shard.
+func TestStoreChanges(t *testing.T) {
+	s := New(Options{Shards: 3})
+	tx := s.BeginAll(true)
+	before := s.Changes()
+	for _, k := range []string{"a", "b", "c", "d"} {
+		tx.View(0, []byte(k)).Set(k, NewStr([]byte("x")), false)
+	}
+	v := tx.View(0, []byte("a"))
+	o := v.Get("a")
+	v.SetExpire("a", o, v.Now()+10000)
+	v.Delete("a")
+	tx.View(0, []byte("zz")).Delete("zz") // nothing to delete: no change
+	for _, view := range tx.Views(0) {
+		view.Flush()
+	}
+	tx.End()
+	require.Equal(t, before+4+1+1+3, s.Changes())
+}
