@@ -33,6 +33,8 @@ func run(args []string) error {
 	fs.StringVar(&cfg.RequirePass, "requirepass", cfg.RequirePass, "password clients must AUTH with (empty: none)")
 	fs.IntVar(&cfg.MaxClients, "maxclients", cfg.MaxClients, "maximum number of connected clients")
 	fs.StringVar(&cfg.Dir, "dir", cfg.Dir, "working directory for data files")
+	fs.StringVar(&cfg.DBFilename, "dbfilename", cfg.DBFilename, "the snapshot's file name in --dir: loaded at start, written by SAVE")
+	saveRule := fs.String("save", "", `snapshot rules, Redis' syntax: "3600 1 300 100" (after 3600 s if 1 change, after 300 s if 100); with rules, darner also saves when it stops`)
 	fs.StringVar(&cfg.LogLevel, "loglevel", cfg.LogLevel, "debug, verbose, notice, warning or nothing")
 	fs.Int64Var(&cfg.ProtoMaxBulkLen, "proto-max-bulk-len", cfg.ProtoMaxBulkLen, "largest bulk string a client may send, in bytes")
 	fs.Int64Var(&cfg.ClientQueryBufferLimit, "client-query-buffer-limit", cfg.ClientQueryBufferLimit, "largest unparsed command a client may send, in bytes")
@@ -60,9 +62,19 @@ func run(args []string) error {
 	store := engine.New(engine.Options{Shards: *shards})
 	store.Start()
 	defer store.Close()
+	points, err := server.ParseSave(*saveRule)
+	if err != nil {
+		return err
+	}
+	cfg.Save = *saveRule
 	srv, err := server.New(cfg, store, logger)
 	if err != nil {
 		return err
+	}
+	if n, err := srv.LoadSnapshot(); err != nil {
+		return fmt.Errorf("loading the snapshot: %w", err)
+	} else if n > 0 {
+		logger.Info("snapshot loaded", "entries", n)
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -70,6 +82,7 @@ func run(args []string) error {
 	_, gogcSet := os.LookupEnv("GOGC")
 	go tuneGC(ctx, gogcSet)
 	served := make(chan error, 1)
+	go srv.RunSavePoints(points, ctx.Done())
 	go func() { served <- srv.ListenAndServe() }()
 	logger.Info("darner ready", "addr", fmt.Sprintf("%s:%d", cfg.Bind, cfg.Port), "shards", *shards, "version", server.Version)
 
@@ -80,6 +93,12 @@ func run(args []string) error {
 		logger.Info("signal received, shutting down")
 	case <-srv.ShutdownRequested():
 		logger.Info("SHUTDOWN received, shutting down")
+	}
+	if len(points) > 0 {
+		// With save rules, as Redis with save points, stopping saves.
+		if err := srv.SaveNow(); err != nil {
+			logger.Warn("saving on shutdown failed", "err", err)
+		}
 	}
 	if err := srv.Close(); err != nil {
 		return err

@@ -7,7 +7,7 @@ import "sync/atomic"
 // their shard's lock and written by CONFIG SET under none. A change applies to later
 // writes; hashes already converted to a table stay converted, as in Redis.
 var (
-	hashListpackEntries = newLimit(128)
+	hashListpackEntries = newLimit(512) // Redis 7's default (redis-server 7.0.15 reports 512)
 	hashListpackValue   = newLimit(64)
 )
 

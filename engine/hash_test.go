@@ -52,8 +52,8 @@ func TestHashEncodingConversion(t *testing.T) {
 		extraV   string
 		encoding string
 	}{
-		{"128 fields stay listpack", 128, "", "", "listpack"},
-		{"129 fields convert", 129, "", "", "hashtable"},
+		{"512 fields stay listpack", 512, "", "", "listpack"},
+		{"513 fields convert", 513, "", "", "hashtable"},
 		{"64-byte value stays listpack", 1, "f", strings.Repeat("v", 64), "listpack"},
 		{"65-byte value converts", 1, "f", strings.Repeat("v", 65), "hashtable"},
 		{"64-byte field stays listpack", 1, strings.Repeat("k", 64), "v", "listpack"},

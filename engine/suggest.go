@@ -453,3 +453,23 @@ func foldRune(r rune) rune {
 	}
 	return unicode.ToLower(unicode.ToUpper(r))
 }
+
+// Each calls fn with every string of the dictionary, its score and payload (nil when
+// none), in trie order: what a snapshot saves. fn must not change the dictionary.
+func (s *Suggest) Each(fn func(str string, score float64, payload []byte)) {
+	var walk func(n *sugNode, prefix string)
+	walk = func(n *sugNode, prefix string) {
+		str := prefix + n.str
+		if n.term && !n.deleted {
+			var p []byte
+			if n.payload != "" {
+				p = []byte(n.payload)
+			}
+			fn(str, float64(n.score), p)
+		}
+		for _, k := range n.kids {
+			walk(k.n, str)
+		}
+	}
+	walk(&s.root, "")
+}

@@ -559,3 +559,23 @@ func TestSuggestConcurrentReads(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// Each lists every live string with its score and payload, deleted ones left out.
+func TestSuggestEach(t *testing.T) {
+	s := NewSuggest()
+	s.Add("hello", 2, false, []byte("p"))
+	s.Add("help", 1, false, nil)
+	s.Add("he", 3, false, nil)
+	s.Add("world", 0.5, false, nil)
+	s.Delete("help")
+	got := map[string]float64{}
+	var payload []byte
+	s.Each(func(str string, score float64, p []byte) {
+		got[str] = score
+		if str == "hello" {
+			payload = p
+		}
+	})
+	require.Equal(t, map[string]float64{"hello": 2, "he": 3, "world": 0.5}, got)
+	require.Equal(t, []byte("p"), payload)
+}

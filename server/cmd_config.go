@@ -56,6 +56,7 @@ var configParams = []configParam{
 			return func() { s.cfg.maxClients.Store(n) }, err
 		}},
 	{name: "dir", get: configDir, protected: true},
+	{name: "dbfilename", get: func(s *Server) string { return *s.cfg.dbfilename.Load() }, protected: true},
 	{name: "loglevel", get: func(s *Server) string { return *s.cfg.logLevel.Load() }, set: setLogLevel},
 	{name: "proto-max-bulk-len", get: func(s *Server) string { return strconv.FormatInt(s.cfg.protoMaxBulkLen.Load(), 10) },
 		set: func(s *Server, v string) (func(), string) {
@@ -80,8 +81,8 @@ var configParams = []configParam{
 			n, err := parseMemoryParam(v, 0, math.MaxInt64)
 			return func() { engine.SetHashListpackValue(int(n)) }, err
 		}},
-	// Persistence does not exist yet: these say so, and cannot be changed until it does.
-	{name: "save", get: func(*Server) string { return "" }},
+	// save is the --save rules (read-only here); there is no append-only file yet.
+	{name: "save", get: func(s *Server) string { return s.cfg.save }},
 	{name: "appendonly", get: func(*Server) string { return "no" }},
 }
 

@@ -219,15 +219,21 @@ func humanBytes(n int64) string {
 	return strconv.FormatFloat(f/1024, 'f', 2, 64) + "P"
 }
 
-// infoPersistence says that persistence is off: nothing is loading or saving.
+// infoPersistence reports snapshots: changes since the last one, when it was, whether one
+// runs in the background. There is no append-only file yet.
 func infoPersistence(s *Server, _ *infoState, b *infoBuilder) {
+	p := &s.persist
 	b.int("loading", 0)
 	b.int("async_loading", 0)
-	b.int("rdb_changes_since_last_save", 0)
-	b.int("rdb_bgsave_in_progress", 0)
-	b.int("rdb_last_save_time", s.started.Unix())
-	b.str("rdb_last_bgsave_status", "ok")
-	b.int("rdb_saves", 0)
+	b.int("rdb_changes_since_last_save", s.store.Changes()-p.changesAt.Load())
+	b.int("rdb_bgsave_in_progress", b2i(p.bgInFlight.Load()))
+	b.int("rdb_last_save_time", p.lastSave.Load())
+	status := "ok"
+	if !p.lastBgOK.Load() {
+		status = "err"
+	}
+	b.str("rdb_last_bgsave_status", status)
+	b.int("rdb_saves", p.saves.Load())
 	b.int("aof_enabled", 0)
 	b.int("aof_rewrite_in_progress", 0)
 	b.int("aof_rewrite_scheduled", 0)

@@ -150,12 +150,13 @@ func cmdShutdown(c *Ctx) {
 		// Shutdown is immediate, so there is never one in progress to abort.
 		c.Err("ERR No shutdown in progress.")
 		return
-	case save && !force:
-		// There is no persistence to save with. Redis refuses to stop when a requested
-		// save fails, unless FORCE.
-		c.srv.log.Warn("SHUTDOWN SAVE refused: persistence is not available; use NOSAVE or FORCE")
-		c.Err("ERR Errors trying to SHUTDOWN. Check logs.")
-		return
+	case save:
+		// Redis refuses to stop when a requested save fails, unless FORCE.
+		if err := c.srv.SaveNow(); err != nil && !force {
+			c.srv.log.Warn("SHUTDOWN SAVE failed; use NOSAVE or FORCE", "err", err)
+			c.Err("ERR Errors trying to SHUTDOWN. Check logs.")
+			return
+		}
 	}
 	c.srv.shutdownOnce.Do(func() { close(c.srv.shutdown) })
 	// As in Redis, a successful SHUTDOWN has no reply: the connection just closes.

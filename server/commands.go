@@ -6,6 +6,7 @@ func (s *Server) commandGroups() [][]*Command {
 		connectionCommands(),
 		txCommands(),
 		serverCommands(),
+		persistCommands(),
 		clientCommands(),
 		keyCommands(),
 		stringCommands(),

@@ -294,9 +294,10 @@ func TestHashEncodingAndEmptyHashDeleted(t *testing.T) {
 	ctx := t.Context()
 	require.Zero(t, storeUsedBytes(s))
 
-	fields := make([]any, 0, 2*129)
+	const limit = 512 // hash-max-listpack-entries, Redis 7's default
+	fields := make([]any, 0, 2*(limit+1))
 	var names []string
-	for i := range 128 {
+	for i := range limit {
 		f := "f" + strconv.Itoa(i)
 		fields = append(fields, f, i)
 		names = append(names, f)
@@ -307,9 +308,9 @@ func TestHashEncodingAndEmptyHashDeleted(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, names, keys, "a listpack keeps insertion order")
 
-	require.NoError(t, rdb.HSet(ctx, "h", "f128", 128).Err())
+	require.NoError(t, rdb.HSet(ctx, "h", "f"+strconv.Itoa(limit), limit).Err())
 	assert.Equal(t, "hashtable", storedHashEncoding(t, s, "h"))
-	names = append(names, "f128")
+	names = append(names, "f"+strconv.Itoa(limit))
 	keys, err = rdb.HKeys(ctx, "h").Result()
 	require.NoError(t, err)
 	assert.ElementsMatch(t, names, keys)
@@ -322,7 +323,7 @@ func TestHashEncodingAndEmptyHashDeleted(t *testing.T) {
 	// Deleting every field deletes the key, and with it every byte accounted to it.
 	n, err := rdb.HDel(ctx, "h", names...).Result()
 	require.NoError(t, err)
-	assert.Equal(t, int64(129), n)
+	assert.Equal(t, int64(limit+1), n)
 	assert.Equal(t, "", storedHashEncoding(t, s, "h"))
 	require.NoError(t, rdb.HDel(ctx, "v", "a", "b").Err())
 	assert.Equal(t, "", storedHashEncoding(t, s, "v"))

@@ -22,6 +22,8 @@ type Config struct {
 	RequirePass            string
 	MaxClients             int
 	Dir                    string
+	DBFilename             string // the snapshot's file name in Dir (SAVE writes it, New's caller loads it)
+	Save                   string // the save rules, as CONFIG GET save shows them
 	LogLevel               string // debug, verbose, notice, warning (Redis' names)
 	ProtoMaxBulkLen        int64
 	ClientQueryBufferLimit int64
@@ -37,6 +39,7 @@ func DefaultConfig() Config {
 		Port:                   6379,
 		MaxClients:             10000,
 		Dir:                    ".",
+		DBFilename:             "dump.rdb",
 		LogLevel:               "notice",
 		ProtoMaxBulkLen:        512 << 20,
 		ClientQueryBufferLimit: 1 << 30,
@@ -51,6 +54,7 @@ type Server struct {
 	// cursors are FT.AGGREGATE WITHCURSOR's unread rows.
 	cursors cursors
 	limits  resultLimits
+	persist persistState
 	table   *Table
 	log     *slog.Logger
 
@@ -90,6 +94,9 @@ func New(cfg Config, store *engine.Store, logger *slog.Logger) (*Server, error) 
 		search:   search.NewRegistry(store),
 	}
 	s.limits.maxSearch.Store(defaultMaxSearchResults)
+	s.persist.lastSave.Store(s.started.Unix())
+	s.persist.lastBgOK.Store(true)
+	s.persist.changesAt.Store(store.Changes())
 	s.table = newTable(s.commandGroups()...)
 	return s, nil
 }

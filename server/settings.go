@@ -3,6 +3,8 @@ package server
 import (
 	"fmt"
 	"log/slog"
+	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -17,6 +19,8 @@ type settings struct {
 	requirepass     atomic.Pointer[string]
 	maxClients      atomic.Int64
 	dir             atomic.Pointer[string]
+	dbfilename      atomic.Pointer[string]
+	save            string
 	logLevel        atomic.Pointer[string]
 	levelVar        *slog.LevelVar // may be nil
 	protoMaxBulkLen atomic.Int64
@@ -42,6 +46,11 @@ func newSettings(c Config) (*settings, error) {
 	st.requirepass.Store(&c.RequirePass)
 	st.maxClients.Store(int64(c.MaxClients))
 	st.dir.Store(&c.Dir)
+	if c.DBFilename == "" || strings.ContainsRune(c.DBFilename, filepath.Separator) {
+		return nil, fmt.Errorf("dbfilename must be a file name without a directory; got %q", c.DBFilename)
+	}
+	st.dbfilename.Store(&c.DBFilename)
+	st.save = c.Save
 	st.logLevel.Store(&c.LogLevel)
 	st.levelVar = c.LogLevelVar
 	st.protoMaxBulkLen.Store(c.ProtoMaxBulkLen)

@@ -14,6 +14,8 @@ import (
 type Options struct {
 	Shards int                  // 0 means 4
 	Config func(*server.Config) // optional changes to the default config
+	// Load loads the snapshot in the config's Dir before serving, as darner does at start.
+	Load bool
 }
 
 // Server is a running darner for one test.
@@ -42,6 +44,11 @@ func Start(t testing.TB, opts Options) *Server {
 	srv, err := server.New(cfg, store, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if opts.Load {
+		if _, err := srv.LoadSnapshot(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -1,0 +1,398 @@
+package server
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"darner/engine"
+	"darner/jsonpath"
+	"darner/rdb"
+	"darner/search"
+)
+
+// Snapshots (issue 7): SAVE writes every database of the store, with the index definitions,
+// to dir/dbfilename in Redis' RDB format (darner's JSON documents, suggestion dictionaries
+// and index definitions in the rdb package's documented extension); the server loads that
+// file when it starts. The file is written beside its final name and renamed over it once
+// complete and synced, so a crash during a save leaves the previous snapshot whole.
+
+// indexMetaPrefix names an index definition's blob in a snapshot: the prefix and the
+// index's name; its data is the FT.CREATE arguments, as a JSON array of strings.
+const indexMetaPrefix = "ft.index:"
+
+// persistState is what INFO's persistence section reports.
+type persistState struct {
+	mu         sync.Mutex // one save at a time
+	lastSave   atomic.Int64
+	saves      atomic.Int64
+	changesAt  atomic.Int64 // Store.Changes() when the last save began
+	bgInFlight atomic.Bool
+	lastBgOK   atomic.Bool
+}
+
+// snapshotPath is where SAVE writes and the server loads.
+func (s *Server) snapshotPath() string {
+	return filepath.Join(*s.cfg.dir.Load(), *s.cfg.dbfilename.Load())
+}
+
+// writeSnapshot writes the store as seen through tx (which holds every shard) and the
+// index definitions.
+func (s *Server) writeSnapshot(tx *engine.Tx) error {
+	s.persist.mu.Lock()
+	defer s.persist.mu.Unlock()
+	changes := s.store.Changes()
+	err := writeFileAtomically(s.snapshotPath(), func(w io.Writer) error {
+		return s.encodeStore(w, tx)
+	})
+	if err != nil {
+		return err
+	}
+	s.persist.changesAt.Store(changes)
+	s.persist.lastSave.Store(time.Now().Unix())
+	s.persist.saves.Add(1)
+	return nil
+}
+
+// writeFileAtomically writes path through a temporary file beside it, synced, then renamed.
+func writeFileAtomically(path string, write func(io.Writer) error) error {
+	tmp := fmt.Sprintf("%s.tmp-%d", path, os.Getpid())
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(f, 1<<20)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		d.Sync() // the rename itself
+		d.Close()
+	}
+	return nil
+}
+
+// encodeStore writes the index definitions, then every key of every database.
+func (s *Server) encodeStore(w io.Writer, tx *engine.Tx) error {
+	var used int64
+	for _, st := range s.store.Stats(tx) {
+		used += st.UsedBytes
+	}
+	en := rdb.NewEncoder(w, rdb.Options{Compress: true, RedisVersion: Version, DarnerVersion: Version, UsedMem: used})
+	for _, name := range s.search.Names() {
+		idx := s.search.Get(name)
+		if idx == nil {
+			continue
+		}
+		args, err := json.Marshal(idx.Def.Args)
+		if err != nil {
+			return err
+		}
+		if err := en.WriteMeta(indexMetaPrefix+name, args); err != nil {
+			return err
+		}
+	}
+	for db := range engine.NumDBs {
+		views := tx.Views(db)
+		keys, expires := 0, 0
+		for _, v := range views {
+			v.Range(func(_ string, o *engine.Object) bool {
+				keys++
+				if o.Expire != 0 {
+					expires++
+				}
+				return true
+			})
+		}
+		if keys == 0 {
+			continue
+		}
+		if err := en.SelectDB(db, keys, expires); err != nil {
+			return err
+		}
+		for _, v := range views {
+			var err error
+			v.Range(func(key string, o *engine.Object) bool {
+				err = en.Write(entryOf(db, key, o))
+				return err == nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return en.Close()
+}
+
+// entryOf is one key as the rdb package writes it.
+func entryOf(db int, key string, o *engine.Object) *rdb.Entry {
+	e := &rdb.Entry{DB: db, Key: []byte(key), ExpireMs: o.Expire}
+	switch v := o.Value.(type) {
+	case *engine.Str:
+		e.Kind, e.Str = rdb.KindString, v.B
+	case *engine.Hash:
+		e.Kind = rdb.KindHash
+		v.Range(func(f string, val []byte) bool {
+			e.Hash = append(e.Hash, rdb.Field{Name: []byte(f), Value: val})
+			return true
+		})
+	case *engine.JSON:
+		e.Kind, e.JSON = rdb.KindJSON, jsonpath.Serialize(v.Root)
+	case *engine.Suggest:
+		e.Kind = rdb.KindSuggest
+		v.Each(func(str string, score float64, payload []byte) {
+			e.Suggest = append(e.Suggest, rdb.Suggestion{Str: []byte(str), Score: float32(score), Payload: payload})
+		})
+	}
+	return e
+}
+
+// LoadSnapshot loads dir/dbfilename into the store, if it exists, before the server serves:
+// the index definitions first (so the keys are indexed as they arrive), then the keys. A
+// file that fails its checksum, ends early or holds what darner cannot hold is refused whole:
+// the store is emptied again and the error says why.
+func (s *Server) LoadSnapshot() (keys int, err error) {
+	f, err := os.Open(s.snapshotPath())
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	dec := rdb.NewDecoder(bufio.NewReaderSize(f, 1<<20))
+	tx := s.store.BeginAll(true)
+	defer tx.End()
+	now := tx.Now()
+	for {
+		e, err := dec.Next()
+		if err == io.EOF {
+			s.persist.lastSave.Store(time.Now().Unix())
+			s.persist.changesAt.Store(s.store.Changes())
+			return keys, nil
+		}
+		if err == nil {
+			err = s.loadEntry(&tx, e, now)
+			keys++
+		}
+		if err != nil {
+			for db := range engine.NumDBs {
+				for _, v := range tx.Views(db) {
+					v.Flush()
+				}
+			}
+			return 0, fmt.Errorf("%s: %w", s.snapshotPath(), err)
+		}
+	}
+}
+
+// loadEntry puts one entry of a snapshot into the store (or, for a definition, creates
+// the index). A key whose expiry has passed is not loaded, as Redis does.
+func (s *Server) loadEntry(tx *engine.Tx, e *rdb.Entry, now int64) error {
+	if e.Kind == rdb.KindMeta {
+		name, ok := strings.CutPrefix(string(e.Key), indexMetaPrefix)
+		if !ok {
+			return nil // another tool's blob: not ours to read
+		}
+		var args []string
+		if err := json.Unmarshal(e.Str, &args); err != nil {
+			return fmt.Errorf("index %s: %w", name, err)
+		}
+		def, err := search.ParseCreate(name, args)
+		if err != nil {
+			return fmt.Errorf("index %s: %w", name, err)
+		}
+		def.SkipScan = true // its keys follow and are indexed as they load
+		_, err = s.search.Create(def)
+		return err
+	}
+	if e.ExpireMs != 0 && e.ExpireMs <= now {
+		return nil
+	}
+	var val engine.Value
+	switch e.Kind {
+	case rdb.KindString:
+		val = engine.NewStr(e.Str)
+	case rdb.KindHash:
+		h := engine.NewHash()
+		for _, f := range e.Hash {
+			h.Set(string(f.Name), append([]byte(nil), f.Value...))
+		}
+		val = h
+	case rdb.KindJSON:
+		root, err := jsonpath.Parse(e.JSON)
+		if err != nil {
+			return fmt.Errorf("key %q: %w", e.Key, err)
+		}
+		val = engine.NewJSON(root)
+	case rdb.KindSuggest:
+		sg := engine.NewSuggest()
+		for _, x := range e.Suggest {
+			sg.Add(string(x.Str), float64(x.Score), false, x.Payload)
+		}
+		val = sg
+	default:
+		return fmt.Errorf("key %q: unknown kind %v", e.Key, e.Kind)
+	}
+	key := string(e.Key)
+	v := tx.View(e.DB, e.Key)
+	o := v.Set(key, val, false)
+	if e.ExpireMs != 0 {
+		v.SetExpire(key, o, e.ExpireMs)
+	}
+	return nil
+}
+
+func persistCommands() []*Command {
+	const admin = FlagAdmin | FlagNoScript
+	return []*Command{
+		{Name: "save", Arity: 1, Flags: admin | FlagNoMulti | FlagNoAsyncLoading | FlagAllShards, Group: "server",
+			Since: "1.0.0", Summary: "Writes a snapshot of every database to disk, synchronously.", Handler: cmdSave},
+		{Name: "bgsave", Arity: -1, Flags: admin | FlagNoAsyncLoading | FlagAllShards, Group: "server",
+			Since: "1.0.0", Summary: "Writes a snapshot of every database to disk in the background.", Handler: cmdBgSave},
+		{Name: "lastsave", Arity: 1, Flags: FlagLoading | FlagStale | FlagFast, Group: "server",
+			Since: "1.0.0", Summary: "Returns the Unix time of the last successful snapshot.", Handler: cmdLastSave},
+	}
+}
+
+// SAVE
+func cmdSave(c *Ctx) {
+	if err := c.srv.writeSnapshot(c.tx); err != nil {
+		c.srv.log.Warn("SAVE failed", "err", err)
+		c.Err(Error("ERR " + err.Error()))
+		return
+	}
+	c.W.OK()
+}
+
+// BGSAVE [SCHEDULE]
+//
+// The snapshot is encoded in memory under the shards' read locks (writers wait that long,
+// not for the disk), then written and synced to disk in the background.
+func cmdBgSave(c *Ctx) {
+	if len(c.Args) > 2 || (len(c.Args) == 2 && !strings.EqualFold(string(c.Args[1]), "SCHEDULE")) {
+		c.Err(errSyntax)
+		return
+	}
+	p := &c.srv.persist
+	if !p.bgInFlight.CompareAndSwap(false, true) {
+		c.Err("ERR Background save already in progress")
+		return
+	}
+	var buf bytesBuffer
+	changes := c.srv.store.Changes()
+	if err := c.srv.encodeStore(&buf, c.tx); err != nil {
+		p.bgInFlight.Store(false)
+		c.Err(Error("ERR " + err.Error()))
+		return
+	}
+	srv := c.srv
+	go func() {
+		defer p.bgInFlight.Store(false)
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		err := writeFileAtomically(srv.snapshotPath(), func(w io.Writer) error {
+			_, err := w.Write(buf.b)
+			return err
+		})
+		p.lastBgOK.Store(err == nil)
+		if err != nil {
+			srv.log.Warn("BGSAVE failed", "err", err)
+			return
+		}
+		p.changesAt.Store(changes)
+		p.lastSave.Store(time.Now().Unix())
+		p.saves.Add(1)
+	}()
+	c.W.Simple("Background saving started")
+}
+
+// bytesBuffer is an io.Writer into memory.
+type bytesBuffer struct{ b []byte }
+
+func (b *bytesBuffer) Write(p []byte) (int, error) { b.b = append(b.b, p...); return len(p), nil }
+
+// LASTSAVE
+func cmdLastSave(c *Ctx) { c.W.Int(c.srv.persist.lastSave.Load()) }
+
+// SaveNow writes a snapshot, taking every shard's read lock itself: for SHUTDOWN SAVE and
+// the process's shutdown, which hold none.
+func (s *Server) SaveNow() error {
+	tx := s.store.BeginAll(false)
+	defer tx.End()
+	return s.writeSnapshot(&tx)
+}
+
+// SavePoint is one `save <seconds> <changes>` rule: snapshot when at least Changes changes
+// happened and Seconds have passed since the last snapshot.
+type SavePoint struct{ Seconds, Changes int64 }
+
+// ParseSave reads Redis' save syntax, "3600 1 300 100", or "" for none.
+func ParseSave(s string) ([]SavePoint, error) {
+	f := strings.Fields(s)
+	if len(f)%2 != 0 {
+		return nil, fmt.Errorf("save takes pairs of seconds and changes; got %q", s)
+	}
+	var out []SavePoint
+	for i := 0; i < len(f); i += 2 {
+		var p SavePoint
+		if _, err := fmt.Sscan(f[i], &p.Seconds); err != nil || p.Seconds < 1 {
+			return nil, fmt.Errorf("save: bad seconds %q", f[i])
+		}
+		if _, err := fmt.Sscan(f[i+1], &p.Changes); err != nil || p.Changes < 0 {
+			return nil, fmt.Errorf("save: bad changes %q", f[i+1])
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// RunSavePoints snapshots whenever a save point is reached, checking once a second, until
+// done is closed. Failures are logged and retried at the next check.
+func (s *Server) RunSavePoints(points []SavePoint, done <-chan struct{}) {
+	if len(points) == 0 {
+		return
+	}
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case now := <-t.C:
+			changes := s.store.Changes() - s.persist.changesAt.Load()
+			since := now.Unix() - s.persist.lastSave.Load()
+			for _, p := range points {
+				if changes >= p.Changes && changes > 0 && since >= p.Seconds {
+					if err := s.SaveNow(); err != nil {
+						s.log.Warn("scheduled save failed", "err", err)
+					}
+					break
+				}
+			}
+		}
+	}
+}
