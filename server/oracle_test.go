@@ -256,8 +256,8 @@ func (o *oracleConn) do(args [][]byte) (respReply, error) {
 }
 
 // startRedis runs redis-server on a free port until the test ends, or skips the test when
-// there is none.
-func startRedis(t *testing.T) string {
+// there is none; extra are more of its arguments.
+func startRedis(t *testing.T, extra ...string) string {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -267,8 +267,8 @@ func startRedis(t *testing.T) string {
 	require.NoError(t, err)
 	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 	ln.Close()
-	cmd := exec.Command(bin, "--port", port, "--bind", "127.0.0.1", "--save", "",
-		"--appendonly", "no", "--daemonize", "no")
+	cmd := exec.Command(bin, append([]string{"--port", port, "--bind", "127.0.0.1", "--save", "",
+		"--appendonly", "no", "--daemonize", "no"}, extra...)...)
 	out, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())

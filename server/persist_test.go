@@ -2,10 +2,13 @@ package server_test
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"darner/engine"
+	rdb_ "darner/rdb"
 	"darner/server"
 	"darner/server/servertest"
 )
@@ -178,4 +182,155 @@ func TestShutdownSaves(t *testing.T) {
 	assert.True(t, r.closed())
 	s2 := servertest.Start(t, servertest.Options{Config: inDir, Load: true})
 	assert.Equal(t, "kept", s2.Client(t, 2).Get(ctx, "k").Val())
+}
+
+// fullKeyspace reads every key of databases 0 and 3 whole: type, value (a hash's fields
+// sorted), and TTL rounded to minutes.
+func fullKeyspace(t *testing.T, ctx context.Context, rdb *redis.Client) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, db := range []int{0, 3} {
+		require.NoError(t, rdb.Do(ctx, "SELECT", db).Err())
+		keys, err := rdb.Keys(ctx, "*").Result()
+		require.NoError(t, err)
+		for _, k := range keys {
+			var val string
+			switch typ := rdb.Type(ctx, k).Val(); typ {
+			case "string":
+				val = "s:" + rdb.Get(ctx, k).Val()
+			case "hash":
+				m := rdb.HGetAll(ctx, k).Val()
+				fs := make([]string, 0, len(m))
+				for f, v := range m {
+					fs = append(fs, f+"="+v)
+				}
+				slices.Sort(fs)
+				val = "h:" + strings.Join(fs, ",")
+			default:
+				val = typ
+			}
+			ttl := rdb.PTTL(ctx, k).Val()
+			out[strconv.Itoa(db)+"/"+k] = val + " ttl=" + strconv.FormatInt(int64((ttl+30*time.Second)/time.Minute), 10)
+		}
+	}
+	require.NoError(t, rdb.Do(ctx, "SELECT", 0).Err())
+	return out
+}
+
+// A dump.rdb written by a real redis-server 7 loads into darner with the same contents;
+// darner's own snapshot of it loads back the same again.
+func TestSnapshotFromRedis(t *testing.T) {
+	dir := t.TempDir()
+	addr := startRedis(t, "--dir", dir)
+	red := redis.NewClient(&redis.Options{Addr: addr})
+	defer red.Close()
+	ctx := context.Background()
+	pipe := red.Pipeline()
+	for i := range 3000 {
+		k := "s:" + strconv.Itoa(i)
+		switch i % 3 {
+		case 0:
+			pipe.Set(ctx, k, i*7919, 0)
+		case 1:
+			pipe.Set(ctx, k, strings.Repeat("abc", 20+i%50), 0)
+		default:
+			pipe.Set(ctx, k, "v"+strconv.Itoa(i), time.Duration(1+i%5)*time.Hour)
+		}
+	}
+	for i := range 300 {
+		pipe.HSet(ctx, "h:"+strconv.Itoa(i), "a", i, "b", "text "+strconv.Itoa(i), "c", "-12")
+	}
+	big := map[string]any{}
+	for i := range 700 {
+		big["f"+strconv.Itoa(i)] = strings.Repeat("x", i%90)
+	}
+	pipe.HSet(ctx, "bighash", big)
+	pipe.Do(ctx, "SELECT", 3)
+	pipe.Set(ctx, "in-db-3", "three", 0)
+	_, err := pipe.Exec(ctx)
+	require.NoError(t, err)
+	require.NoError(t, red.Do(ctx, "SELECT", 0).Err())
+	want := fullKeyspace(t, ctx, red)
+	require.NoError(t, red.Save(ctx).Err())
+
+	inDir := func(c *server.Config) { c.Dir = dir }
+	s1 := servertest.Start(t, servertest.Options{Shards: 3, Config: inDir, Load: true})
+	d1 := s1.Client(t, 2)
+	assert.Equal(t, want, fullKeyspace(t, ctx, d1))
+	require.Equal(t, "OK", d1.Do(ctx, "SAVE").Val())
+	s2 := servertest.Start(t, servertest.Options{Shards: 2, Config: inDir, Load: true})
+	assert.Equal(t, want, fullKeyspace(t, ctx, s2.Client(t, 2)))
+}
+
+// Snapshots taken while clients move amounts between accounts on different shards with
+// MULTI/EXEC each hold a state that existed at one moment: the total never changes.
+func TestSnapshotAtOneMoment(t *testing.T) {
+	dir := t.TempDir()
+	s := servertest.Start(t, servertest.Options{Shards: 4, Config: func(c *server.Config) { c.Dir = dir }})
+	ctx := context.Background()
+	rdb := s.Client(t, 2)
+	const accounts, each = 12, 1000
+	for i := range accounts {
+		require.NoError(t, rdb.Set(ctx, "acct:"+strconv.Itoa(i), each, 0).Err())
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			c := s.Client(t, 2)
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				a, b := "acct:"+strconv.Itoa((w+i)%accounts), "acct:"+strconv.Itoa((w*5+i*7+1)%accounts)
+				if a == b {
+					continue
+				}
+				_, err := c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+					p.DecrBy(ctx, a, 3)
+					p.IncrBy(ctx, b, 3)
+					return nil
+				})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	moved := false // some snapshot caught the accounts mid-way: the writers were running
+	total := func() int64 {
+		f, err := os.Open(filepath.Join(dir, "dump.rdb"))
+		require.NoError(t, err)
+		defer f.Close()
+		dec := rdb_.NewDecoder(f)
+		var sum int64
+		for {
+			e, err := dec.Next()
+			if err == io.EOF {
+				return sum
+			}
+			require.NoError(t, err)
+			n, err := strconv.ParseInt(string(e.Str), 10, 64)
+			require.NoError(t, err)
+			moved = moved || n != each
+			sum += n
+		}
+	}
+	for i := 0; i < 8 || !moved; i++ {
+		require.Less(t, i, 1000, "the writers never moved anything")
+		if i%2 == 0 {
+			require.Equal(t, "OK", rdb.Do(ctx, "SAVE").Val())
+		} else {
+			require.Equal(t, "Background saving started", rdb.Do(ctx, "BGSAVE").Val())
+			for infoPersistence(t, rdb)["rdb_bgsave_in_progress"] != "0" {
+				time.Sleep(5 * time.Millisecond)
+			}
+		}
+		assert.Equal(t, int64(accounts*each), total(), "snapshot %d", i)
+	}
+	close(stop)
+	wg.Wait()
 }
