@@ -68,13 +68,15 @@ func lzfDecompress(in, out []byte) error {
 // lzfCompress compresses in into out and returns the length used, or 0 when the result
 // does not fit in out (the caller then stores in as it is).
 func lzfCompress(in, out []byte, table *[1 << lzfHashLog]int32) int {
-	clear(table[:])
+	// The table is not cleared between calls (64 KiB each, more than compressing a short
+	// string costs): an entry left by an earlier input is only a candidate, used when it
+	// lies before i and its three bytes match, which makes it as good a reference as any.
 	op, lit := 0, 0 // lit: start of the literals not yet written
 	for i := 0; i+2 < len(in); {
 		h := lzfHash(in[i:])
 		ref := int(table[h]) - 1
 		table[h] = int32(i + 1)
-		if ref < 0 || i-ref > lzfMaxOff || in[ref] != in[i] || in[ref+1] != in[i+1] || in[ref+2] != in[i+2] {
+		if ref < 0 || ref >= i || i-ref > lzfMaxOff || in[ref] != in[i] || in[ref+1] != in[i+1] || in[ref+2] != in[i+2] {
 			i++
 			continue
 		}

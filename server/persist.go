@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"darner/engine"
 	"darner/jsonpath"
@@ -97,8 +98,9 @@ func writeFileAtomically(path string, write func(io.Writer) error) error {
 
 // encodeStore writes the index definitions, then every key of every database.
 func (s *Server) encodeStore(w io.Writer, tx *engine.Tx) error {
+	stats := s.store.Stats(tx)
 	var used int64
-	for _, st := range s.store.Stats(tx) {
+	for _, st := range stats {
 		used += st.UsedBytes
 	}
 	en := rdb.NewEncoder(w, rdb.Options{Compress: true, RedisVersion: Version, DarnerVersion: Version, UsedMem: used})
@@ -115,17 +117,11 @@ func (s *Server) encodeStore(w io.Writer, tx *engine.Tx) error {
 			return err
 		}
 	}
+	var e rdb.Entry // reused: the encoder copies what it writes
 	for db := range engine.NumDBs {
-		views := tx.Views(db)
 		keys, expires := 0, 0
-		for _, v := range views {
-			v.Range(func(_ string, o *engine.Object) bool {
-				keys++
-				if o.Expire != 0 {
-					expires++
-				}
-				return true
-			})
+		for _, st := range stats {
+			keys, expires = keys+st.Keys[db], expires+st.Volatile[db]
 		}
 		if keys == 0 {
 			continue
@@ -133,10 +129,11 @@ func (s *Server) encodeStore(w io.Writer, tx *engine.Tx) error {
 		if err := en.SelectDB(db, keys, expires); err != nil {
 			return err
 		}
-		for _, v := range views {
+		for _, v := range tx.Views(db) {
 			var err error
 			v.Range(func(key string, o *engine.Object) bool {
-				err = en.Write(entryOf(db, key, o))
+				fillEntry(&e, db, key, o)
+				err = en.Write(&e)
 				return err == nil
 			})
 			if err != nil {
@@ -147,16 +144,17 @@ func (s *Server) encodeStore(w io.Writer, tx *engine.Tx) error {
 	return en.Close()
 }
 
-// entryOf is one key as the rdb package writes it.
-func entryOf(db int, key string, o *engine.Object) *rdb.Entry {
-	e := &rdb.Entry{DB: db, Key: []byte(key), ExpireMs: o.Expire}
+// fillEntry makes e the key as the rdb package writes it. Its byte slices alias the
+// store's strings and values: e is valid while the shard's lock is held.
+func fillEntry(e *rdb.Entry, db int, key string, o *engine.Object) {
+	*e = rdb.Entry{DB: db, Key: unsafeBytes(key), ExpireMs: o.Expire, Hash: e.Hash[:0], Suggest: e.Suggest[:0]}
 	switch v := o.Value.(type) {
 	case *engine.Str:
 		e.Kind, e.Str = rdb.KindString, v.B
 	case *engine.Hash:
 		e.Kind = rdb.KindHash
 		v.Range(func(f string, val []byte) bool {
-			e.Hash = append(e.Hash, rdb.Field{Name: []byte(f), Value: val})
+			e.Hash = append(e.Hash, rdb.Field{Name: unsafeBytes(f), Value: val})
 			return true
 		})
 	case *engine.JSON:
@@ -167,8 +165,10 @@ func entryOf(db int, key string, o *engine.Object) *rdb.Entry {
 			e.Suggest = append(e.Suggest, rdb.Suggestion{Str: []byte(str), Score: float32(score), Payload: payload})
 		})
 	}
-	return e
 }
+
+// unsafeBytes is s's bytes without a copy, for the encoder, which only reads them.
+func unsafeBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 // LoadSnapshot loads dir/dbfilename into the store, if it exists, before the server serves:
 // the index definitions first (so the keys are indexed as they arrive), then the keys. A
