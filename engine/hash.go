@@ -29,6 +29,15 @@ type Hash struct {
 // NewHash returns an empty hash.
 func NewHash() *Hash { return &Hash{} }
 
+// NewHashSize returns an empty hash with room for n fields in its small encoding, when n
+// fields fit it (a snapshot's loader knows how many come).
+func NewHashSize(n int) *Hash {
+	if n <= 0 || n > HashListpackEntries() {
+		return &Hash{}
+	}
+	return &Hash{small: make([]hashPair, 0, n)}
+}
+
 // Type implements Value.
 func (h *Hash) Type() Type { return TypeHash }
 

@@ -167,6 +167,9 @@ func fillEntry(e *rdb.Entry, db int, key string, o *engine.Object) {
 	}
 }
 
+// unsafeString is b as a string without a copy, for Hash.Set, which copies what it keeps.
+func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
 // unsafeBytes is s's bytes without a copy, for the encoder, which only reads them.
 func unsafeBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
@@ -237,9 +240,9 @@ func (s *Server) loadEntry(tx *engine.Tx, e *rdb.Entry, now int64) error {
 	case rdb.KindString:
 		val = engine.NewStr(e.Str)
 	case rdb.KindHash:
-		h := engine.NewHash()
+		h := engine.NewHashSize(len(e.Hash))
 		for _, f := range e.Hash {
-			h.Set(string(f.Name), append([]byte(nil), f.Value...))
+			h.Set(unsafeString(f.Name), f.Value) // Set copies both
 		}
 		val = h
 	case rdb.KindJSON:
