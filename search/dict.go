@@ -122,3 +122,16 @@ func (r *Registry) DictDel(name string, terms []string) int { return r.dictionar
 // DictDump returns dictionary name's terms in order (FT.DICTDUMP); none for a dictionary
 // that does not exist.
 func (r *Registry) DictDump(name string) []string { return r.dictionaries.dump(name) }
+
+// DictNames lists the dictionaries, in byte order (for snapshots).
+func (r *Registry) DictNames() []string {
+	d := &r.dictionaries
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	out := make([]string, 0, len(d.m))
+	for name := range d.m {
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out
+}

@@ -27,9 +27,15 @@ import (
 // file when it starts. The file is written beside its final name and renamed over it once
 // complete and synced, so a crash during a save leaves the previous snapshot whole.
 
-// indexMetaPrefix names an index definition's blob in a snapshot: the prefix and the
-// index's name; its data is the FT.CREATE arguments, as a JSON array of strings.
-const indexMetaPrefix = "ft.index:"
+// Blobs of a snapshot that are not keys, by name prefix: an index definition (its data the
+// FT.CREATE arguments, a JSON array of strings), an index's synonym groups (a JSON array of
+// {Term, Groups}) and an FT.DICTADD dictionary (a JSON array of its terms), each followed
+// by the index's or dictionary's name. Definitions come first: the synonyms need them.
+const (
+	indexMetaPrefix = "ft.index:"
+	synMetaPrefix   = "ft.syn:"
+	dictMetaPrefix  = "ft.dict:"
+)
 
 // persistState is what INFO's persistence section reports.
 type persistState struct {
@@ -117,6 +123,9 @@ func (s *Server) encodeStore(w io.Writer, tx *engine.Tx) error {
 			return err
 		}
 	}
+	if err := s.encodeSearchExtras(en); err != nil {
+		return err
+	}
 	var e rdb.Entry // reused: the encoder copies what it writes
 	for db := range engine.NumDBs {
 		keys, expires := 0, 0
@@ -142,6 +151,32 @@ func (s *Server) encodeStore(w io.Writer, tx *engine.Tx) error {
 		}
 	}
 	return en.Close()
+}
+
+// encodeSearchExtras writes the indexes' synonym groups and the dictionaries.
+func (s *Server) encodeSearchExtras(en *rdb.Encoder) error {
+	meta := func(name string, v any) error {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		return en.WriteMeta(name, b)
+	}
+	for _, name := range s.search.Names() {
+		if idx := s.search.Get(name); idx != nil {
+			if syn := idx.SynDump(); len(syn) > 0 {
+				if err := meta(synMetaPrefix+name, syn); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for _, name := range s.search.DictNames() {
+		if err := meta(dictMetaPrefix+name, s.search.DictDump(name)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // fillEntry makes e the key as the rdb package writes it. Its byte slices alias the
@@ -212,25 +247,59 @@ func (s *Server) LoadSnapshot() (keys int, err error) {
 	}
 }
 
-// loadEntry puts one entry of a snapshot into the store (or, for a definition, creates
-// the index). A key whose expiry has passed is not loaded, as Redis does.
-func (s *Server) loadEntry(tx *engine.Tx, e *rdb.Entry, now int64) error {
-	if e.Kind == rdb.KindMeta {
-		name, ok := strings.CutPrefix(string(e.Key), indexMetaPrefix)
-		if !ok {
-			return nil // another tool's blob: not ours to read
-		}
+// loadMeta reads one blob of a snapshot that is not a key: an index definition (the index
+// is created), its synonyms, or a dictionary. Other names are another tool's: skipped.
+func (s *Server) loadMeta(tx *engine.Tx, name string, data []byte) error {
+	switch {
+	case strings.HasPrefix(name, indexMetaPrefix):
+		index := strings.TrimPrefix(name, indexMetaPrefix)
 		var args []string
-		if err := json.Unmarshal(e.Str, &args); err != nil {
-			return fmt.Errorf("index %s: %w", name, err)
+		if err := json.Unmarshal(data, &args); err != nil {
+			return fmt.Errorf("index %s: %w", index, err)
 		}
-		def, err := search.ParseCreate(name, args)
+		def, err := search.ParseCreate(index, args)
 		if err != nil {
-			return fmt.Errorf("index %s: %w", name, err)
+			return fmt.Errorf("index %s: %w", index, err)
 		}
 		def.SkipScan = true // its keys follow and are indexed as they load
 		_, err = s.search.Create(def)
 		return err
+	case strings.HasPrefix(name, synMetaPrefix):
+		index := strings.TrimPrefix(name, synMetaPrefix)
+		idx := s.search.Get(index)
+		var terms []search.SynonymTerm
+		if err := json.Unmarshal(data, &terms); err != nil || idx == nil {
+			return fmt.Errorf("synonyms of index %s: %v", index, err)
+		}
+		groups, order := map[string][]string{}, []string{}
+		for _, t := range terms {
+			for _, g := range t.Groups {
+				if groups[g] == nil {
+					order = append(order, g)
+				}
+				groups[g] = append(groups[g], t.Term)
+			}
+		}
+		for _, g := range order {
+			if err := idx.SynUpdate(tx, g, groups[g], false); err != nil {
+				return err
+			}
+		}
+	case strings.HasPrefix(name, dictMetaPrefix):
+		var terms []string
+		if err := json.Unmarshal(data, &terms); err != nil {
+			return fmt.Errorf("dictionary %s: %w", name, err)
+		}
+		s.search.DictAdd(tx, strings.TrimPrefix(name, dictMetaPrefix), terms)
+	}
+	return nil
+}
+
+// loadEntry puts one entry of a snapshot into the store (or, for a definition, creates
+// the index). A key whose expiry has passed is not loaded, as Redis does.
+func (s *Server) loadEntry(tx *engine.Tx, e *rdb.Entry, now int64) error {
+	if e.Kind == rdb.KindMeta {
+		return s.loadMeta(tx, string(e.Key), e.Str)
 	}
 	if e.ExpireMs != 0 && e.ExpireMs <= now {
 		return nil

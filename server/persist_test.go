@@ -81,6 +81,11 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		"title", "TEXT", "n", "NUMERIC", "SORTABLE").Err())
 	waitIndexed(t, rdb, "docs")
 
+	require.NoError(t, rdb.Do(ctx, "FT.SYNUPDATE", "docs", "g1", "number", "numeral").Err())
+	require.NoError(t, rdb.Do(ctx, "FT.DICTADD", "mydict", "foo", "Bar").Err())
+	wantSyn := rdb.Do(ctx, "FT.SYNDUMP", "docs").Val()
+	require.NotEmpty(t, wantSyn)
+
 	before := time.Now().Unix()
 	assert.Greater(t, infoPersistence(t, rdb)["rdb_changes_since_last_save"], "0")
 	require.Equal(t, "OK", rdb.Do(ctx, "SAVE").Val())
@@ -104,6 +109,11 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 490, info.NumDocs, "the FILTER kept too")
 	assert.Equal(t, []any{"hello world", "p"}, rdb2.Do(ctx, "FT.SUGGET", "sug", "hel", "WITHPAYLOADS").Val())
+	assert.Equal(t, wantSyn, rdb2.Do(ctx, "FT.SYNDUMP", "docs").Val(), "synonym groups")
+	v, err := rdb2.Do(ctx, "FT.SEARCH", "docs", "@title:numeral @n:[100 109]", "NOCONTENT").Result()
+	require.NoError(t, err)
+	assert.Equal(t, int64(10), v.([]any)[0], "found through the synonym")
+	assert.Equal(t, []any{"Bar", "foo"}, rdb2.Do(ctx, "FT.DICTDUMP", "mydict").Val(), "dictionaries")
 
 	// BGSAVE: what was written since is in the next file.
 	require.NoError(t, rdb2.Set(ctx, "after", "bgsave", 0).Err())
