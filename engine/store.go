@@ -15,6 +15,8 @@ type shard struct {
 	mu        sync.RWMutex
 	dbs       [NumDBs]*db
 	observers []Observer
+	// snap is the background snapshot under way (snapshot.go), nil when none.
+	snap *shardSnap
 
 	// wmu protects watchers. WATCH registers under a read lock of mu (so no write can
 	// interleave) and writers mark watchers under mu's write lock, so a second mutex is

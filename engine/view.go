@@ -29,6 +29,9 @@ func (v View) Volatile() int { return v.db.volatile.Len() }
 // lock an expired key is removed on the spot (lazy expiry); under a read lock it is only
 // hidden, and removed by the next writer or the active cycle.
 func (v View) Get(key string) *Object {
+	if v.write && v.sh.snap != nil {
+		v.preserve(key) // a write command may change what it gets, in place
+	}
 	o, ok := v.db.keys.Get(key)
 	if !ok {
 		return nil
@@ -97,6 +100,7 @@ func (v View) SetString(key string, b []byte, keepTTL bool) *Object {
 // sets it.
 func (v View) upsert(key string, keepTTL bool) (o *Object, created bool) {
 	v.mustWrite()
+	v.preserve(key)
 	o, created = v.db.keys.Upsert(key)
 	if created {
 		o.Expire = 0
@@ -147,6 +151,7 @@ func (v View) SetExpire(key string, o *Object, at int64) bool {
 // Flush removes every key of this database on this shard.
 func (v View) Flush() {
 	v.mustWrite()
+	v.preserveAll()
 	// A plain lookup: Get could delete an expired key, which would touch watchers again
 	// while touchWatchedDB holds their lock.
 	v.sh.touchWatchedDB(v.index, func(k string) bool {
@@ -210,6 +215,7 @@ func (v View) mustWrite() {
 }
 
 func (v View) remove(key string, o *Object, kind EventKind) {
+	v.preserve(key)
 	if o.Expire != 0 {
 		v.db.volatile.Delete(key)
 	}

@@ -110,20 +110,11 @@ func (s *Server) encodeStore(w io.Writer, tx *engine.Tx) error {
 		used += st.UsedBytes
 	}
 	en := rdb.NewEncoder(w, rdb.Options{Compress: true, RedisVersion: Version, DarnerVersion: Version, UsedMem: used})
-	for _, name := range s.search.Names() {
-		idx := s.search.Get(name)
-		if idx == nil {
-			continue
-		}
-		args, err := json.Marshal(idx.Def.Args)
-		if err != nil {
-			return err
-		}
-		if err := en.WriteMeta(indexMetaPrefix+name, args); err != nil {
-			return err
-		}
+	blobs, err := s.searchMeta()
+	if err != nil {
+		return err
 	}
-	if err := s.encodeSearchExtras(en); err != nil {
+	if err := encodeMeta(en, blobs); err != nil {
 		return err
 	}
 	var e rdb.Entry // reused: the encoder copies what it writes
@@ -141,7 +132,7 @@ func (s *Server) encodeStore(w io.Writer, tx *engine.Tx) error {
 		for _, v := range tx.Views(db) {
 			var err error
 			v.Range(func(key string, o *engine.Object) bool {
-				fillEntry(&e, db, key, o)
+				fillEntry(&e, db, key, o.Value, o.Expire)
 				err = en.Write(&e)
 				return err == nil
 			})
@@ -153,26 +144,49 @@ func (s *Server) encodeStore(w io.Writer, tx *engine.Tx) error {
 	return en.Close()
 }
 
-// encodeSearchExtras writes the indexes' synonym groups and the dictionaries.
-func (s *Server) encodeSearchExtras(en *rdb.Encoder) error {
-	meta := func(name string, v any) error {
+// metaBlob is one blob of a snapshot that is not a key.
+type metaBlob struct {
+	name string
+	data []byte
+}
+
+// searchMeta gathers the index definitions, then their synonym groups and the
+// dictionaries, as a snapshot writes them.
+func (s *Server) searchMeta() ([]metaBlob, error) {
+	var out []metaBlob
+	add := func(name string, v any) error {
 		b, err := json.Marshal(v)
-		if err != nil {
-			return err
-		}
-		return en.WriteMeta(name, b)
+		out = append(out, metaBlob{name, b})
+		return err
 	}
+	var idxs []*search.Index
 	for _, name := range s.search.Names() {
 		if idx := s.search.Get(name); idx != nil {
-			if syn := idx.SynDump(); len(syn) > 0 {
-				if err := meta(synMetaPrefix+name, syn); err != nil {
-					return err
-				}
+			idxs = append(idxs, idx)
+			if err := add(indexMetaPrefix+name, idx.Def.Args); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, idx := range idxs {
+		if syn := idx.SynDump(); len(syn) > 0 {
+			if err := add(synMetaPrefix+idx.Def.Name, syn); err != nil {
+				return nil, err
 			}
 		}
 	}
 	for _, name := range s.search.DictNames() {
-		if err := meta(dictMetaPrefix+name, s.search.DictDump(name)); err != nil {
+		if err := add(dictMetaPrefix+name, s.search.DictDump(name)); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// encodeMeta writes the blobs.
+func encodeMeta(en *rdb.Encoder, blobs []metaBlob) error {
+	for _, m := range blobs {
+		if err := en.WriteMeta(m.name, m.data); err != nil {
 			return err
 		}
 	}
@@ -181,9 +195,9 @@ func (s *Server) encodeSearchExtras(en *rdb.Encoder) error {
 
 // fillEntry makes e the key as the rdb package writes it. Its byte slices alias the
 // store's strings and values: e is valid while the shard's lock is held.
-func fillEntry(e *rdb.Entry, db int, key string, o *engine.Object) {
-	*e = rdb.Entry{DB: db, Key: unsafeBytes(key), ExpireMs: o.Expire, Hash: e.Hash[:0], Suggest: e.Suggest[:0]}
-	switch v := o.Value.(type) {
+func fillEntry(e *rdb.Entry, db int, key string, val engine.Value, expire int64) {
+	*e = rdb.Entry{DB: db, Key: unsafeBytes(key), ExpireMs: expire, Hash: e.Hash[:0], Suggest: e.Suggest[:0]}
+	switch v := val.(type) {
 	case *engine.Str:
 		e.Kind, e.Str = rdb.KindString, v.B
 	case *engine.Hash:
@@ -362,8 +376,9 @@ func cmdSave(c *Ctx) {
 
 // BGSAVE [SCHEDULE]
 //
-// The snapshot is encoded in memory under the shards' read locks (writers wait that long,
-// not for the disk), then written and synced to disk in the background.
+// The snapshot is the moment of the command: the keys are noted under the shards' locks,
+// then read a slice at a time in the background while writers keep copies of what they
+// change before it is read (engine.Snapshot), so writers never wait for the whole save.
 func cmdBgSave(c *Ctx) {
 	if len(c.Args) > 2 || (len(c.Args) == 2 && !strings.EqualFold(string(c.Args[1]), "SCHEDULE")) {
 		c.Err(errSyntax)
@@ -374,21 +389,32 @@ func cmdBgSave(c *Ctx) {
 		c.Err("ERR Background save already in progress")
 		return
 	}
-	var buf bytesBuffer
-	changes := c.srv.store.Changes()
-	if err := c.srv.encodeStore(&buf, c.tx); err != nil {
+	srv := c.srv
+	changes := srv.store.Changes()
+	var used int64
+	for _, st := range srv.store.Stats(c.tx) {
+		used += st.UsedBytes
+	}
+	blobs, err := srv.searchMeta() // the definitions as they are at the snapshot's moment
+	if err != nil {
 		p.bgInFlight.Store(false)
 		c.Err(Error("ERR " + err.Error()))
 		return
 	}
-	srv := c.srv
+	sn := srv.store.BeginSnapshot(c.tx)
 	go func() {
 		defer p.bgInFlight.Store(false)
+		defer sn.End()
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		err := writeFileAtomically(srv.snapshotPath(), func(w io.Writer) error {
-			_, err := w.Write(buf.b)
-			return err
+			// The encoding runs under each slice's read lock; the disk writes do not.
+			aw := newAsyncWriter(w)
+			if err := encodeSnapshot(aw, sn, blobs, used); err != nil {
+				aw.Close()
+				return err
+			}
+			return aw.Close()
 		})
 		p.lastBgOK.Store(err == nil)
 		if err != nil {
@@ -402,10 +428,32 @@ func cmdBgSave(c *Ctx) {
 	c.W.Simple("Background saving started")
 }
 
-// bytesBuffer is an io.Writer into memory.
-type bytesBuffer struct{ b []byte }
-
-func (b *bytesBuffer) Write(p []byte) (int, error) { b.b = append(b.b, p...); return len(p), nil }
+// encodeSnapshot writes a background snapshot: the definitions, then every key as the
+// snapshot holds it.
+func encodeSnapshot(w io.Writer, sn *engine.Snapshot, blobs []metaBlob, used int64) error {
+	en := rdb.NewEncoder(w, rdb.Options{Compress: true, RedisVersion: Version, DarnerVersion: Version, UsedMem: used})
+	if err := encodeMeta(en, blobs); err != nil {
+		return err
+	}
+	var e rdb.Entry
+	for db := range engine.NumDBs {
+		n := sn.Keys(db)
+		if n == 0 {
+			continue
+		}
+		if err := en.SelectDB(db, n, 0); err != nil {
+			return err
+		}
+		err := sn.Each(db, func(key string, val engine.Value, expire int64) error {
+			fillEntry(&e, db, key, val, expire)
+			return en.Write(&e)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return en.Close()
+}
 
 // LASTSAVE
 func cmdLastSave(c *Ctx) { c.W.Int(c.srv.persist.lastSave.Load()) }
@@ -467,4 +515,37 @@ func (s *Server) RunSavePoints(points []SavePoint, done <-chan struct{}) {
 			}
 		}
 	}
+}
+
+// asyncWriter hands what is written to a goroutine that writes it to w, so that a writer
+// holding a lock (the snapshot's slice) only copies bytes. Close waits for the last write
+// and returns the first error.
+type asyncWriter struct {
+	ch   chan []byte
+	done chan error
+}
+
+func newAsyncWriter(w io.Writer) *asyncWriter {
+	aw := &asyncWriter{ch: make(chan []byte, 64), done: make(chan error, 1)}
+	go func() {
+		var err error
+		for b := range aw.ch {
+			if err == nil {
+				_, err = w.Write(b)
+			}
+		}
+		aw.done <- err
+	}()
+	return aw
+}
+
+func (aw *asyncWriter) Write(p []byte) (int, error) {
+	aw.ch <- append([]byte(nil), p...)
+	return len(p), nil
+}
+
+// Close ends the writes and returns the first error of w.
+func (aw *asyncWriter) Close() error {
+	close(aw.ch)
+	return <-aw.done
 }
