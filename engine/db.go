@@ -14,6 +14,9 @@ type Object struct {
 	// indexes here (0: none yet). It stays across overwrites of the key and goes with it;
 	// the engine only reports it in the key's Delete or Expire event.
 	Doc uint32
+	// snap is the epoch of the background snapshot that has yet to read this entry (see
+	// snapshot.go), 0 when none; it fills what would be padding after Doc.
+	snap uint32
 	// size is what this entry adds to its shard's memory count; kept so that a change can
 	// be accounted by difference.
 	size int64

@@ -2,23 +2,26 @@ package engine
 
 // Snapshot is every database as it was at one moment, read in the background while writers
 // go on (BGSAVE): copy-on-write at the granularity of keys. BeginSnapshot, under every
-// shard's lock, notes the keys that exist; from then on, a writer about to change or delete
-// a noted key the snapshot has not read yet first keeps a copy of it for the snapshot (see
-// View.preserve: every write passes through Get, upsert, remove or Flush, so the copy is
-// taken before any in-place change). The snapshot reads its keys a slice at a time under
-// the shard's read lock: writers wait at most one slice, never the whole save.
+// shard's lock, notes the keys that exist and marks their entries with the snapshot's epoch;
+// from then on, a writer about to change or delete a marked entry first keeps a copy of it
+// for the snapshot and clears the mark (see View.preserve: every write passes through Get,
+// upsert, remove or Flush, so the copy is taken before any in-place change). The snapshot
+// reads its keys a slice at a time under the shard's read lock, clearing the marks: writers
+// wait at most one slice, never the whole save. An entry created after the moment has no
+// mark, so it is neither copied nor read.
 type Snapshot struct {
 	store  *Store
-	at     int64 // the moment: keys expired by then are not in the snapshot
+	at     int64  // the moment: keys expired by then are not in the snapshot
+	epoch  uint32 // the mark of the entries it has yet to read
 	shards []*shardSnap
 }
 
 // shardSnap is a snapshot's state on one shard, guarded by the shard's lock: writers
 // change it under the write lock, the snapshot under the read lock.
 type shardSnap struct {
-	keys    [NumDBs][]string            // the keys at the moment, in the order they are read
-	pending [NumDBs]map[string]struct{} // those not read yet
-	old     [NumDBs]map[string]snapEntry
+	epoch uint32
+	keys  [NumDBs][]string // the keys at the moment, in the order they are read
+	old   [NumDBs]map[string]snapEntry
 }
 
 // snapEntry is a key as it was at the snapshot's moment, kept before a writer changed it.
@@ -36,20 +39,23 @@ func (s *Store) BeginSnapshot(tx *Tx) *Snapshot {
 	if !tx.all {
 		panic("engine: BeginSnapshot needs a Tx from BeginAll")
 	}
-	sn := &Snapshot{store: s, at: tx.Now()}
+	s.snapEpoch++
+	if s.snapEpoch == 0 { // wrapped: 0 means no mark
+		s.snapEpoch = 1
+	}
+	sn := &Snapshot{store: s, at: tx.Now(), epoch: s.snapEpoch}
 	for _, sh := range s.shards {
-		ss := &shardSnap{}
+		ss := &shardSnap{epoch: sn.epoch}
 		for d, db := range sh.dbs {
-			if db == nil || db.keys.Len() == 0 {
+			if db.keys.Len() == 0 {
 				continue
 			}
 			ss.keys[d] = make([]string, 0, db.keys.Len())
-			ss.pending[d] = make(map[string]struct{}, db.keys.Len())
 			ss.old[d] = map[string]snapEntry{}
 			db.keys.Range(func(k string, o *Object) bool {
 				if o.Expire == 0 || o.Expire > sn.at {
 					ss.keys[d] = append(ss.keys[d], k)
-					ss.pending[d][k] = struct{}{}
+					o.snap = sn.epoch
 				}
 				return true
 			})
@@ -91,19 +97,22 @@ func (sn *Snapshot) readSlice(id, d int, keys []string, fn func(string, Value, i
 	defer tx.End()
 	ss, db := sn.shards[id], sn.store.shards[id].dbs[d]
 	for _, k := range keys {
-		delete(ss.pending[d], k)
 		if e, kept := ss.old[d][k]; kept {
+			// The read lock excludes the writers, the only others that use old: safe.
 			delete(ss.old[d], k)
-			if e.val == nil {
-				continue
-			}
-			if err := fn(k, e.val, e.expire); err != nil {
-				return err
+			if e.val != nil {
+				if err := fn(k, e.val, e.expire); err != nil {
+					return err
+				}
 			}
 			continue
 		}
 		o, ok := db.keys.Get(k)
-		if !ok || (o.Expire != 0 && o.Expire <= sn.at) {
+		if !ok || o.snap != sn.epoch {
+			continue // replaced or deleted since (its copy was read above), or created after
+		}
+		o.snap = 0 // read: writers need not copy it any more
+		if o.Expire != 0 && o.Expire <= sn.at {
 			continue
 		}
 		if err := fn(k, o.Value, o.Expire); err != nil {
@@ -115,32 +124,35 @@ func (sn *Snapshot) readSlice(id, d int, keys []string, fn func(string, Value, i
 
 // End stops the snapshot: writers no longer keep copies for it.
 func (sn *Snapshot) End() {
-	for id := range sn.shards {
+	for id, ss := range sn.shards {
 		tx := sn.store.BeginShard(id, true)
-		sn.store.shards[id].snap = nil
+		sh := sn.store.shards[id]
+		sh.snap = nil
+		// Entries left unread (a save that failed half-way) lose their mark.
+		for d, keys := range ss.keys {
+			for _, k := range keys {
+				if o, ok := sh.dbs[d].keys.Get(k); ok && o.snap == sn.epoch {
+					o.snap = 0
+				}
+			}
+		}
 		tx.End()
 	}
 }
 
 // preserve keeps key's value for the snapshot under way, if the snapshot has yet to read
-// it and has no copy: called, under the write lock, before anything changes the key.
+// it: called, under the write lock, before anything changes the key.
 func (v View) preserve(key string) {
 	ss := v.sh.snap
 	if ss == nil || !v.write {
 		return
 	}
-	d := v.index
-	if _, pending := ss.pending[d][key]; !pending {
+	o, ok := v.db.keys.Get(key)
+	if !ok || o.snap != ss.epoch {
 		return
 	}
-	if _, kept := ss.old[d][key]; kept {
-		return
-	}
-	e := snapEntry{}
-	if o, ok := v.db.keys.Get(key); ok {
-		e = snapEntry{val: o.Value.Clone(), expire: o.Expire}
-	}
-	ss.old[d][key] = e
+	o.snap = 0
+	ss.old[v.index][key] = snapEntry{val: o.Value.Clone(), expire: o.Expire}
 }
 
 // preserveAll keeps every key of the database the snapshot has yet to read (FLUSHDB).
@@ -149,7 +161,10 @@ func (v View) preserveAll() {
 	if ss == nil {
 		return
 	}
-	for k := range ss.pending[v.index] {
-		v.preserve(k)
-	}
+	v.db.keys.Range(func(k string, o *Object) bool {
+		if o.snap == ss.epoch {
+			v.preserve(k)
+		}
+		return true
+	})
 }

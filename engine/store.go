@@ -41,6 +41,9 @@ type Options struct {
 // Store is the whole keyspace: NumDBs databases, each split across the shards.
 type Store struct {
 	shards []*shard
+	// snapEpoch numbers background snapshots (snapshot.go); changed only under every
+	// shard's lock.
+	snapEpoch uint32
 
 	cancel context.CancelFunc
 	done   chan struct{}
