@@ -223,9 +223,11 @@ func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), l
 func unsafeBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 // LoadSnapshot loads dir/dbfilename into the store, if it exists, before the server serves:
-// the index definitions first (so the keys are indexed as they arrive), then the keys. A
-// file that fails its checksum, ends early or holds what darner cannot hold is refused whole:
-// the store is emptied again and the error says why.
+// the keys, then the indexes, synonyms and dictionaries. The indexes take in the loaded
+// keys in the background, as FT.CREATE does over existing keys: the server answers at once,
+// searches answer from what is indexed so far, and FT.INFO shows `indexing`. A file that
+// fails its checksum, ends early or holds what darner cannot hold is refused whole: the
+// store is emptied again, no index is made, and the error says why.
 func (s *Server) LoadSnapshot() (keys int, err error) {
 	f, err := os.Open(s.snapshotPath())
 	if errors.Is(err, fs.ErrNotExist) {
@@ -239,12 +241,22 @@ func (s *Server) LoadSnapshot() (keys int, err error) {
 	tx := s.store.BeginAll(true)
 	defer tx.End()
 	now := tx.Now()
+	var metas []*rdb.Entry // applied once every key is in
 	for {
 		e, err := dec.Next()
 		if err == io.EOF {
+			for _, m := range metas {
+				if err := s.loadMeta(&tx, string(m.Key), m.Str); err != nil {
+					return 0, fmt.Errorf("%s: %w", s.snapshotPath(), err)
+				}
+			}
 			s.persist.lastSave.Store(time.Now().Unix())
 			s.persist.changesAt.Store(s.store.Changes())
 			return keys, nil
+		}
+		if err == nil && e.Kind == rdb.KindMeta {
+			metas = append(metas, e)
+			continue
 		}
 		if err == nil {
 			err = s.loadEntry(&tx, e, now)
@@ -275,8 +287,7 @@ func (s *Server) loadMeta(tx *engine.Tx, name string, data []byte) error {
 		if err != nil {
 			return fmt.Errorf("index %s: %w", index, err)
 		}
-		def.SkipScan = true // its keys follow and are indexed as they load
-		_, err = s.search.Create(def)
+		_, err = s.search.Create(def) // its scan runs once the loader lets go of the shards
 		return err
 	case strings.HasPrefix(name, synMetaPrefix):
 		index := strings.TrimPrefix(name, synMetaPrefix)
@@ -309,12 +320,9 @@ func (s *Server) loadMeta(tx *engine.Tx, name string, data []byte) error {
 	return nil
 }
 
-// loadEntry puts one entry of a snapshot into the store (or, for a definition, creates
-// the index). A key whose expiry has passed is not loaded, as Redis does.
+// loadEntry puts one key of a snapshot into the store. A key whose expiry has passed is
+// not loaded, as Redis does.
 func (s *Server) loadEntry(tx *engine.Tx, e *rdb.Entry, now int64) error {
-	if e.Kind == rdb.KindMeta {
-		return s.loadMeta(tx, string(e.Key), e.Str)
-	}
 	if e.ExpireMs != 0 && e.ExpireMs <= now {
 		return nil
 	}
