@@ -53,10 +53,10 @@ func (s *Server) snapshotPath() string {
 }
 
 // writeSnapshot writes the store as seen through tx (which holds every shard) and the
-// index definitions.
+// index definitions. The caller holds s.persist.mu, taken before the shards' locks or
+// with TryLock under them: a background save holds it while it takes shard locks, so
+// waiting for it with shards held could deadlock behind a waiting writer.
 func (s *Server) writeSnapshot(tx *engine.Tx) error {
-	s.persist.mu.Lock()
-	defer s.persist.mu.Unlock()
 	changes := s.store.Changes()
 	err := writeFileAtomically(s.snapshotPath(), func(w io.Writer) error {
 		return s.encodeStore(w, tx)
@@ -374,6 +374,11 @@ func persistCommands() []*Command {
 
 // SAVE
 func cmdSave(c *Ctx) {
+	if !c.srv.persist.mu.TryLock() {
+		c.Err("ERR Background save already in progress")
+		return
+	}
+	defer c.srv.persist.mu.Unlock()
 	if err := c.srv.writeSnapshot(c.tx); err != nil {
 		c.srv.log.Warn("SAVE failed", "err", err)
 		c.Err(Error("ERR " + err.Error()))
@@ -469,6 +474,8 @@ func cmdLastSave(c *Ctx) { c.W.Int(c.srv.persist.lastSave.Load()) }
 // SaveNow writes a snapshot, taking every shard's read lock itself: for SHUTDOWN SAVE and
 // the process's shutdown, which hold none.
 func (s *Server) SaveNow() error {
+	s.persist.mu.Lock() // before the shards' locks: see writeSnapshot
+	defer s.persist.mu.Unlock()
 	tx := s.store.BeginAll(false)
 	defer tx.End()
 	return s.writeSnapshot(&tx)
