@@ -38,6 +38,13 @@ func run(args []string) error {
 	fs.StringVar(&cfg.LogLevel, "loglevel", cfg.LogLevel, "debug, verbose, notice, warning or nothing")
 	fs.Int64Var(&cfg.ProtoMaxBulkLen, "proto-max-bulk-len", cfg.ProtoMaxBulkLen, "largest bulk string a client may send, in bytes")
 	fs.Int64Var(&cfg.ClientQueryBufferLimit, "client-query-buffer-limit", cfg.ClientQueryBufferLimit, "largest unparsed command a client may send, in bytes")
+	appendOnly := fs.String("appendonly", "no", "yes: log every write to the append-only file in --dir/--appenddirname and replay it at start")
+	fs.StringVar(&cfg.AppendFsync, "appendfsync", cfg.AppendFsync, "when the append-only file is synced: always (before each reply), everysec, no")
+	fs.StringVar(&cfg.AppendDirname, "appenddirname", cfg.AppendDirname, "the append-only file's directory, in --dir")
+	fs.StringVar(&cfg.AppendFilename, "appendfilename", cfg.AppendFilename, "the append-only files' name prefix")
+	fs.IntVar(&cfg.AutoAOFRewritePercentage, "auto-aof-rewrite-percentage", cfg.AutoAOFRewritePercentage, "rewrite the append-only file when it has grown by this percentage since the last rewrite (0: never)")
+	fs.Int64Var(&cfg.AutoAOFRewriteMinSize, "auto-aof-rewrite-min-size", cfg.AutoAOFRewriteMinSize, "no automatic rewrite below this size, in bytes")
+	loadTruncated := fs.String("aof-load-truncated", "yes", "yes: a last command cut short by a crash is dropped at start; no: refuse to start")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to this file until the server stops (for bench/)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -52,6 +59,13 @@ func run(args []string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	var ok bool
+	if cfg.AppendOnly, ok = yesNoFlag(*appendOnly); !ok {
+		return fmt.Errorf("--appendonly must be yes or no, got %q", *appendOnly)
+	}
+	if cfg.AOFLoadTruncated, ok = yesNoFlag(*loadTruncated); !ok {
+		return fmt.Errorf("--aof-load-truncated must be yes or no, got %q", *loadTruncated)
+	}
 	if *shards < 1 {
 		return fmt.Errorf("--shards must be at least 1, got %d", *shards)
 	}
@@ -60,7 +74,6 @@ func run(args []string) error {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevelVar}))
 
 	store := engine.New(engine.Options{Shards: *shards})
-	store.Start()
 	defer store.Close()
 	points, err := server.ParseSave(*saveRule)
 	if err != nil {
@@ -71,11 +84,17 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	if n, err := srv.LoadSnapshot(); err != nil {
-		return fmt.Errorf("loading the snapshot: %w", err)
+	if n, err := srv.Load(); err != nil {
+		return fmt.Errorf("loading: %w", err)
 	} else if n > 0 {
-		logger.Info("snapshot loaded", "entries", n)
+		logger.Info("data loaded", "keys", n)
 	}
+	defer func() {
+		if err := srv.CloseAOF(); err != nil {
+			logger.Warn("closing the append-only file", "err", err)
+		}
+	}()
+	store.Start() // after loading: nothing expires while the log is replayed
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -104,4 +123,14 @@ func run(args []string) error {
 		return err
 	}
 	return <-served
+}
+
+func yesNoFlag(v string) (bool, bool) {
+	switch v {
+	case "yes":
+		return true, true
+	case "no":
+		return false, true
+	}
+	return false, false
 }

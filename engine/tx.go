@@ -114,6 +114,11 @@ func (tx *Tx) single() bool { return !tx.all && tx.many == nil && tx.one >= 0 }
 // Now is the time, in Unix milliseconds, the Tx began: the clock of its commands.
 func (tx *Tx) Now() int64 { return tx.clk.now() }
 
+// SetNow sets the Tx's clock. Replaying an append-only log sets it to a time before any
+// expiry, so that no key expires in the middle of the replay (the log records the
+// deletions of keys that expired), as Redis does while it loads.
+func (tx *Tx) SetNow(ms int64) { tx.clk.ms = ms }
+
 // HoldsAny reports whether the Tx holds any shard's lock (a keyless command's holds none,
 // unless it runs inside MULTI/EXEC or a script).
 func (tx *Tx) HoldsAny() bool { return tx.all || tx.many != nil || tx.one >= 0 }

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unsafe"
 
+	"darner/aof"
 	"darner/engine"
 )
 
@@ -28,6 +29,10 @@ type Client struct {
 	ctx    Ctx       // reused by every top-level command
 	tx     engine.Tx // the locks of the running top-level command
 	keys   [][]byte  // the running command's keys, when it has several
+	// aofLog and aofOff: the log holding this client's last logged command and the offset
+	// its replies wait for before they are sent (waitLogged).
+	aofLog *aof.Log
+	aofOff int64
 
 	lastCmd    atomic.Pointer[Command]
 	lastActive atomic.Int64 // Unix ms
@@ -70,6 +75,9 @@ type Ctx struct {
 	Args [][]byte // Args[0] is the command name as sent
 	W    *Writer
 	tx   *engine.Tx
+	// prop is what the append-only log records instead of Args, when propSet (Propagate).
+	prop    [][]byte
+	propSet bool
 }
 
 // View returns the client's selected database on the shard owning key.

@@ -81,9 +81,8 @@ var configParams = []configParam{
 			n, err := parseMemoryParam(v, 0, math.MaxInt64)
 			return func() { engine.SetHashListpackValue(int(n)) }, err
 		}},
-	// save is the --save rules (read-only here); there is no append-only file yet.
+	// save is the --save rules (read-only here).
 	{name: "save", get: func(s *Server) string { return s.cfg.save }},
-	{name: "appendonly", get: func(*Server) string { return "no" }},
 }
 
 func setRequirePass(s *Server, v string) (func(), string) {

@@ -234,11 +234,7 @@ func infoPersistence(s *Server, _ *infoState, b *infoBuilder) {
 	}
 	b.str("rdb_last_bgsave_status", status)
 	b.int("rdb_saves", p.saves.Load())
-	b.int("aof_enabled", 0)
-	b.int("aof_rewrite_in_progress", 0)
-	b.int("aof_rewrite_scheduled", 0)
-	b.str("aof_last_bgrewrite_status", "ok")
-	b.str("aof_last_write_status", "ok")
+	s.infoAOF(b)
 }
 
 func infoStats(s *Server, st *infoState, b *infoBuilder) {

@@ -163,13 +163,20 @@ func expireGeneric(c *Ctx, base int64, seconds bool) {
 		(flags&expXX != 0 && cur == 0) ||
 		(flags&expGT != 0 && (cur == 0 || when <= cur)) ||
 		(flags&expLT != 0 && cur != 0 && when >= cur) {
+		c.Propagate() // nothing changed
 		c.W.Int(0)
 		return
 	}
 	if when <= v.Now() {
 		v.Delete(key) // also for when == 0, which SetExpire would read as "persist"
+		if c.logging() {
+			c.Propagate([]byte("DEL"), c.Args[1])
+		}
 	} else {
 		v.SetExpire(key, o, when)
+		if c.logging() {
+			c.Propagate([]byte("PEXPIREAT"), c.Args[1], strconv.AppendInt(nil, when, 10))
+		}
 	}
 	c.W.Int(1)
 }

@@ -230,7 +230,15 @@ func setString(c *Ctx, opt stringOptions, value []byte, ints bool) {
 	}
 	o := v.SetString(key, value, opt.flags&optKeepTTL != 0 || opt.expire != nil)
 	if opt.expire != nil {
-		v.SetExpire(key, o, at) // a time already past deletes the key, as Redis' next read would
+		// A time already past deletes the key, as Redis' next read would. The log records
+		// the absolute time, or the deletion.
+		if v.SetExpire(key, o, at) {
+			if c.logging() {
+				c.Propagate([]byte("SET"), c.Args[1], value, []byte("PXAT"), strconv.AppendInt(nil, at, 10))
+			}
+		} else if c.logging() {
+			c.Propagate([]byte("DEL"), c.Args[1])
+		}
 	}
 	switch {
 	case get:
@@ -288,9 +296,17 @@ func cmdGetex(c *Ctx) {
 	c.W.Bulk(s.B)
 	switch {
 	case opt.expire != nil:
-		v.SetExpire(key, o, at) // EXAT/PXAT in the past delete the key
+		// EXAT/PXAT in the past delete the key; the log has the absolute time or DEL.
+		if v.SetExpire(key, o, at) {
+			c.Propagate([]byte("PEXPIREAT"), c.Args[1], strconv.AppendInt(nil, at, 10))
+		} else {
+			c.Propagate([]byte("DEL"), c.Args[1])
+		}
 	case opt.flags&optPersist != 0 && o.Expire != 0:
 		v.SetExpire(key, o, 0)
+		c.Propagate([]byte("PERSIST"), c.Args[1])
+	default:
+		c.Propagate() // a read
 	}
 }
 

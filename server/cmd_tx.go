@@ -1,6 +1,7 @@
 package server
 
 import (
+	"darner/aof"
 	"darner/engine"
 )
 
@@ -74,6 +75,10 @@ func cmdExec(c *Ctx) {
 		c.Err("EXECABORT Transaction discarded because of previous errors.")
 		return
 	}
+	if lockless(m.queue) {
+		c.srv.aof.meta.RLock() // before the shards, as a rewrite takes them
+		defer c.srv.aof.meta.RUnlock()
+	}
 	tx := c.srv.beginMulti(m.queue)
 	defer tx.End()
 	if cl.watch.Dirty(tx.Now()) {
@@ -81,10 +86,33 @@ func cmdExec(c *Ctx) {
 		return
 	}
 	c.W.Array(len(m.queue))
+	log := c.srv.aof.log.Load()
+	var logged []aof.Entry
 	for _, q := range m.queue {
 		cl.lastCmd.Store(q.cmd)
-		c.srv.run(&Ctx{srv: c.srv, cl: cl, cmd: q.cmd, Args: q.args, W: c.W, tx: &tx})
+		qc := &Ctx{srv: c.srv, cl: cl, cmd: q.cmd, Args: q.args, W: c.W, tx: &tx}
+		errs := c.W.errs
+		c.srv.run(qc)
+		if log != nil && q.cmd.Flags&FlagWrite != 0 && c.W.errs == errs {
+			if args := qc.logged(); args != nil {
+				logged = append(logged, aof.Entry{DB: cl.db(), Args: args})
+			}
+		}
 	}
+	if len(logged) > 0 {
+		cl.aofLog, cl.aofOff = log, log.AppendMulti(logged)
+	}
+}
+
+// lockless reports whether the queue holds a write command that declares no key and so
+// locks no shard (FT.CREATE and the like).
+func lockless(q []queued) bool {
+	for _, e := range q {
+		if e.cmd.Flags&(FlagWrite|FlagAllShards) == FlagWrite && e.cmd.First == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // beginMulti locks the union of the queued commands' shards: all of them if any command

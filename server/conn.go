@@ -154,10 +154,16 @@ func (s *Server) runBatch(cl *Client, buf []byte, argv *[][]byte) ([]byte, error
 	return rest, nil
 }
 
-// flush writes the replies waiting in the client's buffer.
+// flush writes the replies waiting in the client's buffer, once the append-only log holds
+// the writes they acknowledge. If it cannot, the replies are dropped with the connection:
+// the client sees an error, never an acknowledgement of a write that may be lost.
 func (cl *Client) flush() error {
 	if len(cl.w.b) == 0 {
 		return nil
+	}
+	if err := cl.waitLogged(); err != nil {
+		cl.w.b = cl.w.b[:0]
+		return err
 	}
 	_, err := cl.conn.Write(cl.w.b)
 	cl.w.b = cl.w.b[:0]

@@ -81,15 +81,37 @@ func (s *Server) authRequired(cl *Client) bool {
 	return !cl.authed && s.cfg.requirePass() != ""
 }
 
-// execute locks what cmd declares, runs it and releases the locks.
+// execute locks what cmd declares, runs it, logs it if it wrote (aof.go) and releases the
+// locks.
 func (s *Server) execute(cl *Client, cmd *Command, args [][]byte) {
-	// The Tx lives in the client, so taking its address costs no allocation.
-	var tx *engine.Tx
+	write := cmd.Flags&FlagWrite != 0
+	tx := s.lockFor(cl, cmd, args)
+	if tx != nil {
+		defer tx.End()
+	} else if write {
+		// A write that locks no shard is ordered against a log rewrite's cut by this lock.
+		s.aof.meta.RLock()
+		defer s.aof.meta.RUnlock()
+	}
+	// The client's own Ctx is reused: one allocation fewer per command. EXEC makes fresh
+	// ones for the commands it runs, since its own is in use meanwhile.
+	c := &cl.ctx
+	*c = Ctx{srv: s, cl: cl, cmd: cmd, Args: args, W: &cl.w, tx: tx}
+	errs := cl.w.errs
+	s.run(c)
+	if write {
+		s.logCommand(c, errs)
+	}
+	*c = Ctx{}
+}
+
+// lockFor locks the shards cmd declares for args, in the client's Tx (which lives in the
+// client, so taking its address costs no allocation); nil when it declares none.
+func (s *Server) lockFor(cl *Client, cmd *Command, args [][]byte) *engine.Tx {
 	write := cmd.Flags&FlagWrite != 0
 	switch {
 	case cmd.Flags&FlagAllShards != 0:
 		cl.tx = s.store.BeginAll(write)
-		tx = &cl.tx
 	case cmd.First > 0 && len(args) > cmd.First:
 		if cmd.First == cmd.Last {
 			cl.tx = s.store.BeginKey(args[cmd.First], write)
@@ -98,17 +120,10 @@ func (s *Server) execute(cl *Client, cmd *Command, args [][]byte) {
 			cl.keys = cmd.keyArgs(args, cl.keys[:0])
 			cl.tx = s.store.BeginScratch(cl.keys, write, cl.tx.Scratch())
 		}
-		tx = &cl.tx
+	default:
+		return nil
 	}
-	if tx != nil {
-		defer tx.End()
-	}
-	// The client's own Ctx is reused: one allocation fewer per command. EXEC makes fresh
-	// ones for the commands it runs, since its own is in use meanwhile.
-	c := &cl.ctx
-	*c = Ctx{srv: s, cl: cl, cmd: cmd, Args: args, W: &cl.w, tx: tx}
-	s.run(c)
-	*c = Ctx{}
+	return &cl.tx
 }
 
 // run calls the handler; a panic is logged with the command's name, its partial reply is

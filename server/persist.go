@@ -15,6 +15,7 @@ import (
 	"time"
 	"unsafe"
 
+	"darner/aof"
 	"darner/engine"
 	"darner/jsonpath"
 	"darner/rdb"
@@ -58,7 +59,7 @@ func (s *Server) snapshotPath() string {
 // waiting for it with shards held could deadlock behind a waiting writer.
 func (s *Server) writeSnapshot(tx *engine.Tx) error {
 	changes := s.store.Changes()
-	err := writeFileAtomically(s.snapshotPath(), func(w io.Writer) error {
+	err := aof.WriteFileAtomically(s.snapshotPath(), func(w io.Writer) error {
 		return s.encodeStore(w, tx)
 	})
 	if err != nil {
@@ -67,38 +68,6 @@ func (s *Server) writeSnapshot(tx *engine.Tx) error {
 	s.persist.changesAt.Store(changes)
 	s.persist.lastSave.Store(time.Now().Unix())
 	s.persist.saves.Add(1)
-	return nil
-}
-
-// writeFileAtomically writes path through a temporary file beside it, synced, then renamed.
-func writeFileAtomically(path string, write func(io.Writer) error) error {
-	tmp := fmt.Sprintf("%s.tmp-%d", path, os.Getpid())
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriterSize(f, 1<<20)
-	err = write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if d, err := os.Open(filepath.Dir(path)); err == nil {
-		d.Sync() // the rename itself
-		d.Close()
-	}
 	return nil
 }
 
@@ -229,7 +198,15 @@ func unsafeBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), le
 // fails its checksum, ends early or holds what darner cannot hold is refused whole: the
 // store is emptied again, no index is made, and the error says why.
 func (s *Server) LoadSnapshot() (keys int, err error) {
-	f, err := os.Open(s.snapshotPath())
+	return s.loadRDB(s.snapshotPath(), false)
+}
+
+// loadRDB loads the RDB file at path (nothing if it does not exist). Keys whose expiry has
+// passed are left out, as Redis does, unless the file is an append-only log's base
+// (aofBase): the commands logged after it may touch them as they were, so they are loaded
+// and expire afterwards.
+func (s *Server) loadRDB(path string, aofBase bool) (keys int, err error) {
+	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0, nil
 	}
@@ -241,13 +218,17 @@ func (s *Server) LoadSnapshot() (keys int, err error) {
 	tx := s.store.BeginAll(true)
 	defer tx.End()
 	now := tx.Now()
+	if aofBase {
+		tx.SetNow(replayClock)
+		now = 0
+	}
 	var metas []*rdb.Entry // applied once every key is in
 	for {
 		e, err := dec.Next()
 		if err == io.EOF {
 			for _, m := range metas {
 				if err := s.loadMeta(&tx, string(m.Key), m.Str); err != nil {
-					return 0, fmt.Errorf("%s: %w", s.snapshotPath(), err)
+					return 0, fmt.Errorf("%s: %w", path, err)
 				}
 			}
 			s.persist.lastSave.Store(time.Now().Unix())
@@ -268,7 +249,7 @@ func (s *Server) LoadSnapshot() (keys int, err error) {
 					v.Flush()
 				}
 			}
-			return 0, fmt.Errorf("%s: %w", s.snapshotPath(), err)
+			return 0, fmt.Errorf("%s: %w", path, err)
 		}
 	}
 }
@@ -367,6 +348,8 @@ func persistCommands() []*Command {
 			Since: "1.0.0", Summary: "Writes a snapshot of every database to disk, synchronously.", Handler: cmdSave},
 		{Name: "bgsave", Arity: -1, Flags: admin | FlagNoAsyncLoading | FlagAllShards, Group: "server",
 			Since: "1.0.0", Summary: "Writes a snapshot of every database to disk in the background.", Handler: cmdBgSave},
+		{Name: "bgrewriteaof", Arity: 1, Flags: admin | FlagNoAsyncLoading, Group: "server",
+			Since: "1.0.0", Summary: "Rewrites the append-only file in the background.", Handler: cmdBgRewriteAOF},
 		{Name: "lastsave", Arity: 1, Flags: FlagLoading | FlagStale | FlagFast, Group: "server",
 			Since: "1.0.0", Summary: "Returns the Unix time of the last successful snapshot.", Handler: cmdLastSave},
 	}
@@ -420,7 +403,7 @@ func cmdBgSave(c *Ctx) {
 		defer sn.End()
 		p.mu.Lock()
 		defer p.mu.Unlock()
-		err := writeFileAtomically(srv.snapshotPath(), func(w io.Writer) error {
+		err := aof.WriteFileAtomically(srv.snapshotPath(), func(w io.Writer) error {
 			// The encoding runs under each slice's read lock; the disk writes do not.
 			aw := newAsyncWriter(w)
 			if err := encodeSnapshot(aw, sn, blobs, used); err != nil {
@@ -505,12 +488,10 @@ func ParseSave(s string) ([]SavePoint, error) {
 	return out, nil
 }
 
-// RunSavePoints snapshots whenever a save point is reached, checking once a second, until
-// done is closed. Failures are logged and retried at the next check.
+// RunSavePoints snapshots whenever a save point is reached, and starts the append-only
+// log's rewrites when they are due, checking once a second, until done is closed.
+// Failures are logged and retried at the next check.
 func (s *Server) RunSavePoints(points []SavePoint, done <-chan struct{}) {
-	if len(points) == 0 {
-		return
-	}
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
@@ -518,6 +499,7 @@ func (s *Server) RunSavePoints(points []SavePoint, done <-chan struct{}) {
 		case <-done:
 			return
 		case now := <-t.C:
+			s.aofCron()
 			changes := s.store.Changes() - s.persist.changesAt.Load()
 			since := now.Unix() - s.persist.lastSave.Load()
 			for _, p := range points {

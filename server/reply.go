@@ -16,6 +16,7 @@ import (
 type Writer struct {
 	b     []byte
 	resp3 bool
+	errs  int // error replies written: a write command that answered one is not logged
 }
 
 // Error is an error reply: the message including its prefix (ERR, WRONGTYPE, NOAUTH, …).
@@ -53,6 +54,7 @@ func (w *Writer) Err(e Error) {
 		}
 	}
 	w.b = redcon.AppendError(w.b, s)
+	w.errs++
 }
 
 // Simple writes a simple string (+OK).

@@ -27,6 +27,14 @@ type Config struct {
 	LogLevel               string // debug, verbose, notice, warning (Redis' names)
 	ProtoMaxBulkLen        int64
 	ClientQueryBufferLimit int64
+	// The append-only file (aof.go), with Redis' names and defaults.
+	AppendOnly               bool
+	AppendFsync              string // always, everysec, no
+	AppendDirname            string // in Dir
+	AppendFilename           string // the files' name prefix
+	AutoAOFRewritePercentage int
+	AutoAOFRewriteMinSize    int64
+	AOFLoadTruncated         bool
 	// LogLevelVar, when set, is the level of the logger given to New; CONFIG SET loglevel
 	// changes it.
 	LogLevelVar *slog.LevelVar
@@ -43,6 +51,13 @@ func DefaultConfig() Config {
 		LogLevel:               "notice",
 		ProtoMaxBulkLen:        512 << 20,
 		ClientQueryBufferLimit: 1 << 30,
+
+		AppendFsync:              "everysec",
+		AppendDirname:            "appendonlydir",
+		AppendFilename:           "appendonly.aof",
+		AutoAOFRewritePercentage: 100,
+		AutoAOFRewriteMinSize:    64 << 20,
+		AOFLoadTruncated:         true,
 	}
 }
 
@@ -55,6 +70,7 @@ type Server struct {
 	cursors cursors
 	limits  resultLimits
 	persist persistState
+	aof     aofState
 	table   *Table
 	log     *slog.Logger
 
@@ -98,6 +114,9 @@ func New(cfg Config, store *engine.Store, logger *slog.Logger) (*Server, error) 
 	s.persist.lastBgOK.Store(true)
 	s.persist.changesAt.Store(store.Changes())
 	s.table = newTable(s.commandGroups()...)
+	if err := s.initAOF(cfg); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -331,7 +331,7 @@ func TestConfigGet(t *testing.T) {
 			"each match once, however many patterns match it")
 		assert.Empty(t, configGetAll(t, rdb, "nosuch*"))
 		all := configGetAll(t, rdb, "*")
-		assert.Len(t, all, 24, "16 of the server, 8 of search")
+		assert.Len(t, all, 31, "23 of the server, 8 of search")
 	}
 	runExchanges(t, s.Addr, []exchange{
 		{"CONFIG GET", "-ERR wrong number of arguments for 'config|get' command\r\n"},
@@ -382,7 +382,9 @@ func TestConfigSet(t *testing.T) {
 		{[]any{"loglevel", "loud"}, "ERR CONFIG SET failed (possibly related to argument 'loglevel') - argument(s) must be one of the following: debug, verbose, notice, warning, nothing"},
 		{[]any{"databases", "3"}, "ERR CONFIG SET failed (possibly related to argument 'databases') - can't set immutable config"},
 		{[]any{"port", "1"}, "ERR CONFIG SET failed (possibly related to argument 'port') - can't set immutable config"},
-		{[]any{"appendonly", "yes"}, "ERR CONFIG SET failed (possibly related to argument 'appendonly') - can't set immutable config"},
+		{[]any{"appendonly", "maybe"}, "ERR CONFIG SET failed (possibly related to argument 'appendonly') - argument must be 'yes' or 'no'"},
+		{[]any{"appendfsync", "sometimes"}, "ERR CONFIG SET failed (possibly related to argument 'appendfsync') - argument(s) must be one of the following: always, everysec, no"},
+		{[]any{"appenddirname", "x"}, "ERR CONFIG SET failed (possibly related to argument 'appenddirname') - can't set protected config"},
 		{[]any{"dir", "/tmp"}, "ERR CONFIG SET failed (possibly related to argument 'dir') - can't set protected config"},
 	}
 	for _, c := range refused {

@@ -37,7 +37,6 @@ func Start(t testing.TB, opts Options) *Server {
 		shards = 4 // several, so that cross-shard paths are exercised by default
 	}
 	store := engine.New(engine.Options{Shards: shards})
-	store.Start()
 	// Every batch's bytes are overwritten once run, so an argument kept without a copy
 	// shows up as corrupt data in the test that keeps it.
 	server.ScribbleReadBuffers(true)
@@ -46,10 +45,12 @@ func Start(t testing.TB, opts Options) *Server {
 		t.Fatal(err)
 	}
 	if opts.Load {
-		if _, err := srv.LoadSnapshot(); err != nil {
+		// The snapshot, or the append-only log when the config turns it on.
+		if _, err := srv.Load(); err != nil {
 			t.Fatal(err)
 		}
 	}
+	store.Start() // after loading, as darner does: nothing expires during a replay
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -60,6 +61,9 @@ func Start(t testing.TB, opts Options) *Server {
 		srv.Close()
 		if err := <-done; err != nil {
 			t.Errorf("serve: %v", err)
+		}
+		if err := srv.CloseAOF(); err != nil {
+			t.Errorf("closing the append-only file: %v", err)
 		}
 		store.Close()
 	})
