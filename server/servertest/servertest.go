@@ -2,6 +2,7 @@ package servertest
 
 import (
 	"net"
+	"sync"
 	"testing"
 
 	"darner/engine"
@@ -23,7 +24,12 @@ type Server struct {
 	Addr  string
 	Srv   *server.Server
 	Store *engine.Store
+	stop  func()
 }
+
+// Stop stops the server as darner stops: connections closed, the append-only file synced
+// and closed. It runs at the end of the test if not before.
+func (s *Server) Stop() { s.stop() }
 
 // Start runs a server on 127.0.0.1 with a free port; it stops when the test ends.
 func Start(t testing.TB, opts Options) *Server {
@@ -57,17 +63,24 @@ func Start(t testing.TB, opts Options) *Server {
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
-	t.Cleanup(func() {
-		srv.Close()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-		if err := srv.CloseAOF(); err != nil {
-			t.Errorf("closing the append-only file: %v", err)
-		}
-		store.Close()
-	})
-	return &Server{Addr: ln.Addr().String(), Srv: srv, Store: store}
+	cron := make(chan struct{})
+	go srv.RunSavePoints(nil, cron) // the once-a-second checks: the log's rewrites
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			close(cron)
+			srv.Close()
+			if err := <-done; err != nil {
+				t.Errorf("serve: %v", err)
+			}
+			if err := srv.CloseAOF(); err != nil {
+				t.Errorf("closing the append-only file: %v", err)
+			}
+			store.Close()
+		})
+	}
+	t.Cleanup(stop)
+	return &Server{Addr: ln.Addr().String(), Srv: srv, Store: store, stop: stop}
 }
 
 // Client returns a go-redis client speaking protocol proto (2 or 3), closed with the test.
