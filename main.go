@@ -45,6 +45,7 @@ func run(args []string) error {
 	fs.IntVar(&cfg.AutoAOFRewritePercentage, "auto-aof-rewrite-percentage", cfg.AutoAOFRewritePercentage, "rewrite the append-only file when it has grown by this percentage since the last rewrite (0: never)")
 	fs.Int64Var(&cfg.AutoAOFRewriteMinSize, "auto-aof-rewrite-min-size", cfg.AutoAOFRewriteMinSize, "no automatic rewrite below this size, in bytes")
 	loadTruncated := fs.String("aof-load-truncated", "yes", "yes: a last command cut short by a crash is dropped at start; no: refuse to start")
+	graphs := fs.String("snapshot-vector-graphs", "yes", "no: snapshots leave HNSW graphs out (smaller files; a restart builds them again instead of loading them)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to this file until the server stops (for bench/)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -66,6 +67,11 @@ func run(args []string) error {
 	if cfg.AOFLoadTruncated, ok = yesNoFlag(*loadTruncated); !ok {
 		return fmt.Errorf("--aof-load-truncated must be yes or no, got %q", *loadTruncated)
 	}
+	var saveGraphs bool
+	if saveGraphs, ok = yesNoFlag(*graphs); !ok {
+		return fmt.Errorf("--snapshot-vector-graphs must be yes or no, got %q", *graphs)
+	}
+	cfg.NoVectorGraphs = !saveGraphs
 	if *shards < 1 {
 		return fmt.Errorf("--shards must be at least 1, got %d", *shards)
 	}

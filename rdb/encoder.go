@@ -215,10 +215,20 @@ func (en *Encoder) WriteMeta(name string, data []byte) error {
 	w.length(modString)
 	en.string([]byte(name))
 	w.length(modString)
-	en.string(data)
+	if len(data) > rawMetaFrom {
+		w.length(uint64(len(data)))
+		w.bytes(data)
+	} else {
+		en.string(data)
+	}
 	w.length(modEOF)
 	return en.fail(w.flushFull())
 }
+
+// rawMetaFrom is the size from which a named blob is written without trying LZF: the large
+// ones are saved HNSW graphs, floats and links that it does not shrink, at a cost of
+// seconds per gigabyte.
+const rawMetaFrom = 1 << 20
 
 // Close ends the file: EOF opcode and checksum. It does not close the underlying writer.
 func (en *Encoder) Close() error {

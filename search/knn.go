@@ -101,7 +101,7 @@ func knnPart(v engine.View, p *part, e *evaluator, req *Request, n *query.KNN, v
 	var found []vectors.Result
 	switch {
 	case m == nil:
-		found = vi.knn(vq.vec, n.K, ef, nil)
+		found = vi.knn(vq.vec, n.K, ef, p.vecAccept(vq.field.slot, nil))
 	case exactKNN(m.GetCardinality(), vi.Len(), ef, vq.field.Vector.M):
 		found = vi.NearestAmong(vq.vec, m.Iterate, n.K)
 	default:
@@ -201,7 +201,7 @@ func (e *evaluator) vectorRange(n *query.VectorRange) *roaring.Bitmap {
 		eps = *n.Attrs.Epsilon
 	}
 	out := roaring.New()
-	for _, r := range vi.within(vq.vec, float32(n.Radius), eps, nil) {
+	for _, r := range vi.within(vq.vec, float32(n.Radius), eps, e.p.vecAccept(vq.field.slot, nil)) {
 		out.Add(r.ID)
 	}
 	return out

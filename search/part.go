@@ -2,6 +2,7 @@ package search
 
 import (
 	"strings"
+	"sync/atomic"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/tidwall/btree"
@@ -26,12 +27,16 @@ type part struct {
 	count int             // documents held
 	live  *roaring.Bitmap // every indexed document
 
-	text    textIndex
-	tags    []tagIndex        // by Field.slot
-	nums    []*numIndex       // by Field.slot
-	geos    []geoIndex        // by Field.slot
-	vecs    []vecIndex        // by Field.slot
-	missing []*roaring.Bitmap // by Field.pos; non-nil for INDEXMISSING fields
+	text textIndex
+	tags []tagIndex  // by Field.slot
+	nums []*numIndex // by Field.slot
+	geos []geoIndex  // by Field.slot
+	vecs []vecIndex  // by Field.slot
+	// preloaded are, by vector slot, the ids of a graph loaded from a snapshot that no
+	// indexed document has claimed yet (graphs.go); nil when none was loaded.
+	preloaded []*roaring.Bitmap
+	reused    atomic.Int64      // vectors found in a preloaded graph (VectorsReused)
+	missing   []*roaring.Bitmap // by Field.pos; non-nil for INDEXMISSING fields
 
 	// Scratch space for analysing one document (parts are used under their shard's lock,
 	// one write at a time).
@@ -219,6 +224,9 @@ func (p *part) add(id uint32, d doc, n int32) {
 		p.geos[slot].add(id, pointsOf(d.sec(l.geo+slot), nil))
 	}
 	for slot, vs := range p.scratchVecs {
+		if p.claimPreloaded(slot, id, vs) {
+			continue
+		}
 		for _, v := range vs {
 			p.vecs[slot].Add(id, v)
 		}

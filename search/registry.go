@@ -360,9 +360,17 @@ func (r *Registry) scan(idx *Index) {
 			}
 		}
 	}
-	// The scan is done when what it queued is indexed.
+	// The scan is done when what it queued is indexed; what a loaded graph held that no
+	// document claimed goes then.
 	for _, ix := range r.ix {
 		ix.wait()
+	}
+	for id, p := range idx.parts {
+		if p.preloaded != nil {
+			tx := r.store.BeginShard(id, true)
+			p.dropPreloaded()
+			tx.End()
+		}
 	}
 }
 

@@ -357,7 +357,7 @@ func (s *Server) rewrite() {
 	if err == nil {
 		err = aof.WriteFileAtomically(basePath, func(w io.Writer) error {
 			aw := newAsyncWriter(w)
-			if err := encodeSnapshot(aw, sn, blobs, used); err != nil {
+			if err := encodeSnapshot(aw, sn, blobs, used, s.graphBlobs()); err != nil {
 				aw.Close()
 				return err
 			}
@@ -454,7 +454,7 @@ func (s *Server) enableAOF() error {
 		defer s.persist.bgInFlight.Store(false)
 		defer a.rewriting.Store(false)
 		err := aof.WriteFileAtomically(basePath, func(w io.Writer) error {
-			return encodeSnapshot(w, sn, blobs, 0)
+			return encodeSnapshot(w, sn, blobs, 0, s.graphBlobs())
 		})
 		sn.End()
 		if err == nil {

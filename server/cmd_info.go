@@ -226,7 +226,8 @@ func infoPersistence(s *Server, _ *infoState, b *infoBuilder) {
 	b.int("loading", 0)
 	b.int("async_loading", 0)
 	b.int("rdb_changes_since_last_save", s.store.Changes()-p.changesAt.Load())
-	b.int("rdb_bgsave_in_progress", b2i(p.bgInFlight.Load()))
+	// A log rewrite holds the background slot too; it is not a BGSAVE.
+	b.int("rdb_bgsave_in_progress", b2i(p.bgInFlight.Load() && !s.aof.rewriting.Load()))
 	b.int("rdb_last_save_time", p.lastSave.Load())
 	status := "ok"
 	if !p.lastBgOK.Load() {

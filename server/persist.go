@@ -36,6 +36,9 @@ const (
 	indexMetaPrefix = "ft.index:"
 	synMetaPrefix   = "ft.syn:"
 	dictMetaPrefix  = "ft.dict:"
+	// graphMetaPrefix names an index's saved HNSW graphs (one blob per shard and field,
+	// see search/graphs.go), after the keys.
+	graphMetaPrefix = "ft.graph:"
 )
 
 // persistState is what INFO's persistence section reports.
@@ -110,7 +113,61 @@ func (s *Server) encodeStore(w io.Writer, tx *engine.Tx) error {
 			}
 		}
 	}
+	// Every shard is held: the graphs go straight to the file.
+	for _, name := range s.graphIndexes() {
+		if idx := s.search.Get(name); idx != nil {
+			for shard := range s.store.Shards() {
+				err := idx.WriteGraphs(shard, func(_ string, blob []byte) error {
+					return en.WriteMeta(graphMetaPrefix+name, blob)
+				})
+				if err != nil {
+					return err
+				}
+			}
+		}
+	}
 	return en.Close()
+}
+
+// graphBlobs returns a function that writes the indexes' HNSW graphs for a background
+// snapshot: a shard at a time, each copied out under that shard's lock alone and written
+// after it is let go, so writers wait for a copy, not for the disk.
+func (s *Server) graphBlobs() func(en *rdb.Encoder) error {
+	return func(en *rdb.Encoder) error {
+		for _, name := range s.graphIndexes() {
+			idx := s.search.Get(name)
+			if idx == nil {
+				continue
+			}
+			for shard := range s.store.Shards() {
+				var blobs [][]byte
+				tx := s.store.BeginShard(shard, false)
+				err := idx.WriteGraphs(shard, func(_ string, blob []byte) error {
+					blobs = append(blobs, blob)
+					return nil
+				})
+				tx.End()
+				if err != nil {
+					return err
+				}
+				for _, b := range blobs {
+					if err := en.WriteMeta(graphMetaPrefix+name, b); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	}
+}
+
+// graphIndexes are the indexes whose graphs snapshots save: all, unless
+// --snapshot-vector-graphs is no.
+func (s *Server) graphIndexes() []string {
+	if s.noGraphs {
+		return nil
+	}
+	return s.search.Names()
 }
 
 // metaBlob is one blob of a snapshot that is not a key.
@@ -297,6 +354,19 @@ func (s *Server) loadMeta(tx *engine.Tx, name string, data []byte) error {
 			return fmt.Errorf("dictionary %s: %w", name, err)
 		}
 		s.search.DictAdd(tx, strings.TrimPrefix(name, dictMetaPrefix), terms)
+	case strings.HasPrefix(name, graphMetaPrefix):
+		index := strings.TrimPrefix(name, graphMetaPrefix)
+		idx := s.search.Get(index)
+		if idx == nil {
+			return nil // an index made after the snapshot's moment, dropped since
+		}
+		used, err := s.search.LoadGraph(tx, idx, data)
+		if err != nil {
+			return fmt.Errorf("index %s: %w", index, err)
+		}
+		if !used {
+			s.log.Info("a saved vector graph does not fit its index now: the index builds it again", "index", index)
+		}
 	}
 	return nil
 }
@@ -406,7 +476,7 @@ func cmdBgSave(c *Ctx) {
 		err := aof.WriteFileAtomically(srv.snapshotPath(), func(w io.Writer) error {
 			// The encoding runs under each slice's read lock; the disk writes do not.
 			aw := newAsyncWriter(w)
-			if err := encodeSnapshot(aw, sn, blobs, used); err != nil {
+			if err := encodeSnapshot(aw, sn, blobs, used, srv.graphBlobs()); err != nil {
 				aw.Close()
 				return err
 			}
@@ -425,8 +495,8 @@ func cmdBgSave(c *Ctx) {
 }
 
 // encodeSnapshot writes a background snapshot: the definitions, then every key as the
-// snapshot holds it.
-func encodeSnapshot(w io.Writer, sn *engine.Snapshot, blobs []metaBlob, used int64) error {
+// snapshot holds it, then what graphs writes (the HNSW graphs; nil: none).
+func encodeSnapshot(w io.Writer, sn *engine.Snapshot, blobs []metaBlob, used int64, graphs func(*rdb.Encoder) error) error {
 	en := rdb.NewEncoder(w, rdb.Options{Compress: true, RedisVersion: Version, DarnerVersion: Version, UsedMem: used})
 	if err := encodeMeta(en, blobs); err != nil {
 		return err
@@ -445,6 +515,11 @@ func encodeSnapshot(w io.Writer, sn *engine.Snapshot, blobs []metaBlob, used int
 			return en.Write(&e)
 		})
 		if err != nil {
+			return err
+		}
+	}
+	if graphs != nil {
+		if err := graphs(en); err != nil {
 			return err
 		}
 	}

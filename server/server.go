@@ -35,6 +35,9 @@ type Config struct {
 	AutoAOFRewritePercentage int
 	AutoAOFRewriteMinSize    int64
 	AOFLoadTruncated         bool
+	// NoVectorGraphs leaves HNSW graphs out of snapshots: smaller files, and restarts
+	// build the graphs again instead of loading them (search/graphs.go).
+	NoVectorGraphs bool
 	// LogLevelVar, when set, is the level of the logger given to New; CONFIG SET loglevel
 	// changes it.
 	LogLevelVar *slog.LevelVar
@@ -70,9 +73,11 @@ type Server struct {
 	cursors cursors
 	limits  resultLimits
 	persist persistState
-	aof     aofState
-	table   *Table
-	log     *slog.Logger
+	// noGraphs is Config.NoVectorGraphs.
+	noGraphs bool
+	aof      aofState
+	table    *Table
+	log      *slog.Logger
 
 	ln      net.Listener
 	started time.Time
@@ -108,6 +113,7 @@ func New(cfg Config, store *engine.Store, logger *slog.Logger) (*Server, error) 
 		shutdown: make(chan struct{}),
 		started:  time.Now(),
 		search:   search.NewRegistry(store),
+		noGraphs: cfg.NoVectorGraphs,
 	}
 	s.limits.maxSearch.Store(defaultMaxSearchResults)
 	s.persist.lastSave.Store(s.started.Unix())

@@ -7,6 +7,8 @@
 // file has the prefetch an HNSW search step uses to ask for its neighbours' vectors before
 // it measures them. Every type is converted to float32 when stored. A large HNSW graph keeps
 // its vectors and links in memory it maps itself, on huge pages (slab.go), outside Go's heap.
+// A graph can be saved and loaded whole (hnsw_save.go), loading at disk or memory speed
+// instead of building again, and moved onto other ids (hnsw_relabel.go).
 //
 // It knows nothing of Redis, keys or queries: callers give each vector a uint32 id (a
 // document may have several vectors under one id) and get ids and distances back. An index

@@ -1,8 +1,9 @@
-// Command restartbench measures darner's restart with a vector index: it starts darner
-// (--darner) in a fresh directory, loads -n random -dim vectors as hashes under an HNSW
-// index, saves, stops darner, starts it again on the snapshot and times until it answers
-// and until FT.INFO counts every document with the index built (the graph is rebuilt as the
-// documents load).
+// Command restartbench measures darner's restart with a vector index, both ways: it starts
+// darner (--darner) in a fresh directory, loads -n random -dim vectors as hashes under an
+// HNSW index, then twice — with --snapshot-vector-graphs no (the graph is built again from
+// the documents) and yes (the graph is loaded from the snapshot) — saves, stops darner,
+// starts it again on the snapshot and times until it answers and until FT.INFO counts
+// every document with the index built.
 //
 //	go run ./bench/restartbench -darner /tmp/darner -n 100000 -dim 128
 package main
@@ -46,7 +47,7 @@ func run(bin string, n, dim int) error {
 	if err != nil {
 		return err
 	}
-	cmd, rdb, err := start(ctx, bin, dir, port)
+	cmd, rdb, err := start(ctx, bin, dir, port, "no")
 	if err != nil {
 		return err
 	}
@@ -74,23 +75,37 @@ func run(bin string, n, dim int) error {
 	if err := waitDocs(ctx, rdb, n); err != nil {
 		return err
 	}
-	t0 := time.Now()
-	if err := rdb.Save(ctx).Err(); err != nil {
-		return err
-	}
-	fmt.Printf("save n=%d dim=%d secs=%.3f\n", n, dim, time.Since(t0).Seconds())
-	stop(cmd, rdb)
+	for _, graphs := range []string{"no", "yes"} {
+		if graphs == "yes" { // the server saves with the flag it started with
+			stop(cmd, rdb)
+			if cmd, rdb, err = start(ctx, bin, dir, port, graphs); err != nil {
+				return err
+			}
+			if err := waitDocs(ctx, rdb, n); err != nil {
+				return err
+			}
+		}
+		t0 := time.Now()
+		if err := rdb.Save(ctx).Err(); err != nil {
+			return err
+		}
+		st, err := os.Stat(dir + "/dump.rdb")
+		if err != nil {
+			return err
+		}
+		fmt.Printf("save graphs=%s n=%d dim=%d secs=%.3f bytes=%d\n", graphs, n, dim, time.Since(t0).Seconds(), st.Size())
+		stop(cmd, rdb)
 
-	t0 = time.Now()
-	cmd, rdb, err = start(ctx, bin, dir, port)
-	if err != nil {
-		return err
+		t0 = time.Now()
+		if cmd, rdb, err = start(ctx, bin, dir, port, graphs); err != nil {
+			return err
+		}
+		ready := time.Since(t0)
+		if err := waitDocs(ctx, rdb, n); err != nil {
+			return err
+		}
+		fmt.Printf("restart graphs=%s n=%d dim=%d answering_secs=%.3f indexed_secs=%.3f\n", graphs, n, dim, ready.Seconds(), time.Since(t0).Seconds())
 	}
-	ready := time.Since(t0)
-	if err := waitDocs(ctx, rdb, n); err != nil {
-		return err
-	}
-	fmt.Printf("restart n=%d dim=%d answering_secs=%.3f indexed_secs=%.3f\n", n, dim, ready.Seconds(), time.Since(t0).Seconds())
 	stop(cmd, rdb)
 	return nil
 }
@@ -104,9 +119,10 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-// start runs darner on dir and waits until it answers PING (it loads its snapshot first).
-func start(ctx context.Context, bin, dir string, port int) (*exec.Cmd, *redis.Client, error) {
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--dir", dir, "--loglevel", "warning")
+// start runs darner on dir (saving HNSW graphs in snapshots or not) and waits until it answers PING (it loads its snapshot first).
+func start(ctx context.Context, bin, dir string, port int, graphs string) (*exec.Cmd, *redis.Client, error) {
+	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--dir", dir, "--loglevel", "warning",
+		"--snapshot-vector-graphs", graphs)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Start(); err != nil {
 		return nil, nil, err

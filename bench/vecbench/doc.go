@@ -7,6 +7,7 @@
 //	vecbench gen    -dir D -n 100000 -dims 128,768 -queries 1000 -seed 1
 //	vecbench darner -dir D -dim 128 -efs 10,16,... -min-time 1s [-cpuprofile-build F] [-cpuprofile-search F]
 //	vecbench flat   -dir D -dim 128 [-cpuprofile F]
+//	vecbench graphload -dir D -n 1000000 -dim 128 -tmp T   (build vs saved-graph load)
 //	vecbench report FILE...   (Markdown tables from the lines of the runs)
 //
 // gen writes, per dimension, base_DIM.dvec (n vectors), query_DIM.dvec (the queries) and
@@ -30,6 +31,11 @@
 // flat stores the base vectors in vectors.Flat, times single k=10 queries (median), and
 // measures the read bandwidth the machine gives one core: the best rate of a SIMD sum over
 // an array of the same size as the scanned data, and over a 2 GiB array.
+//
+// graphload builds vectors.HNSW from the base vectors, writes it (HNSW.WriteTo) to a file
+// in T, and reads it back (vectors.ReadHNSW) with the page cache dropped, warm and from
+// memory, checking that the loaded graph answers as the built one: whether a restart should
+// load a saved graph or build it again (issue 7).
 //
 // Output lines are a record type then key=value fields, for example
 //

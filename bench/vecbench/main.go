@@ -36,7 +36,7 @@ const defaultEFs = "10,16,24,32,48,64,96,128,192,256,384,512"
 
 func run(args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: vecbench gen|darner|flat|server|report ...")
+		return fmt.Errorf("usage: vecbench gen|darner|flat|server|graphload|report ...")
 	}
 	fs := flag.NewFlagSet(args[0], flag.ExitOnError)
 	dir := fs.String("dir", ".", "directory of the .dvec files")
@@ -138,6 +138,8 @@ func run(args []string) error {
 		return runServer(serverConfig{dir: *dir, bin: *bin, dim: *dim, ef: *ef, shards: sh, conns: cs, threads: th,
 			duration: *dur, loadConn: *lc, depth: *depth, seed: *seed, profile: *prof, searchDuringLoad: *during,
 			loadgens: strings.Split(*gens, ","), queryDepth: *qdepth})
+	case "graphload":
+		return graphLoadMain(fs, dir, args[1:])
 	case "report":
 		fs.Parse(args[1:])
 		return report(os.Stdout, fs.Args())
