@@ -62,7 +62,7 @@ func resolveVector(def *Def, field, param string, params map[string]string) (*ve
 		return nil, QueryError("No such parameter `" + param + "`")
 	}
 	s := f.Vector
-	v, err := vectors.Decode(s.Type, []byte(blob), s.Dim, nil)
+	v, err := vectors.Decode(s.Type, []byte(blob), s.Dim, make([]float32, 0, s.Dim))
 	if err != nil {
 		if len(blob) != s.Dim*s.Type.Width() {
 			return nil, QueryError(fmt.Sprintf("Error parsing vector similarity query: query vector blob size (%d) does not match index's expected size (%d).",

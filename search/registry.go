@@ -89,6 +89,7 @@ type Index struct {
 	// Alter made, is closed once it has replaced the old one.
 	next    atomic.Pointer[Index]
 	swapped chan struct{}
+	parses  parseCache // recent query trees (parsecache.go)
 }
 
 // Errors of registry operations; their texts are RediSearch's replies.
@@ -321,9 +322,11 @@ func (r *Registry) dropAll() {
 // scanSlice is how many keys the initial scan indexes per hold of a shard's lock.
 const scanSlice = 256
 
-// scan indexes the keys that existed before the index, one shard and one slice at a time,
-// so writers wait at most one slice. A key written meanwhile is indexed by Observe as well;
-// indexing a key twice gives the same result as once.
+// scan indexes the keys that existed before the index, every shard at once (each feeds
+// its own indexer, which applies at its own pace: one after the other, all but one indexer
+// would idle), one slice at a time, so writers wait at most one slice. A key written
+// meanwhile is indexed by Observe as well; indexing a key twice gives the same result as
+// once.
 func (r *Registry) scan(idx *Index) {
 	defer r.wg.Done()
 	defer close(idx.scanDone)
@@ -332,33 +335,13 @@ func (r *Registry) scan(idx *Index) {
 		idx.toScan.Add(int64(tx.ShardView(0, id).Len()))
 		tx.End()
 	}
+	var shards sync.WaitGroup
 	for id, p := range idx.parts {
-		var cursor uint64
-		for {
-			if idx.dropped.Load() || r.ctx.Err() != nil {
-				return
-			}
-			tx := r.store.BeginShard(id, true)
-			v := tx.ShardView(0, id)
-			for n := 0; n < scanSlice; n++ {
-				cursor = v.Scan(cursor, func(key string, o *engine.Object) {
-					if p.def.admits(key, o) {
-						if o.Doc == 0 {
-							o.Doc = r.nums[id].get()
-						}
-						r.ix[id].update(p, key, o)
-					}
-					idx.scanned.Add(1)
-				})
-				if cursor == 0 {
-					break
-				}
-			}
-			tx.End()
-			if cursor == 0 {
-				break
-			}
-		}
+		shards.Go(func() { r.scanShard(idx, id, p) })
+	}
+	shards.Wait()
+	if idx.dropped.Load() || r.ctx.Err() != nil {
+		return
 	}
 	// The scan is done when what it queued is indexed; what a loaded graph held that no
 	// document claimed goes then.
@@ -370,6 +353,36 @@ func (r *Registry) scan(idx *Index) {
 			tx := r.store.BeginShard(id, true)
 			p.dropPreloaded()
 			tx.End()
+		}
+	}
+}
+
+// scanShard queues every key of shard id that the index admits into the shard's indexer.
+func (r *Registry) scanShard(idx *Index, id int, p *part) {
+	var cursor uint64
+	for {
+		if idx.dropped.Load() || r.ctx.Err() != nil {
+			return
+		}
+		tx := r.store.BeginShard(id, true)
+		v := tx.ShardView(0, id)
+		for n := 0; n < scanSlice; n++ {
+			cursor = v.Scan(cursor, func(key string, o *engine.Object) {
+				if p.def.admits(key, o) {
+					if o.Doc == 0 {
+						o.Doc = r.nums[id].get()
+					}
+					r.ix[id].update(p, key, o)
+				}
+				idx.scanned.Add(1)
+			})
+			if cursor == 0 {
+				break
+			}
+		}
+		tx.End()
+		if cursor == 0 {
+			return
 		}
 	}
 }

@@ -182,7 +182,7 @@ func (r *Registry) prepare(tx *engine.Tx, idx *Index, req *Request) (query.Node,
 	if !req.NoStopWords {
 		opts.IsStopWord = idx.Def.IsStopWord
 	}
-	ast, err := query.Parse(req.Query, opts)
+	ast, err := idx.parses.parse(req.Query, opts, req.NoStopWords)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -260,7 +260,11 @@ func (r *Registry) Search(tx *engine.Tx, idx *Index, req *Request) (*Result, err
 			return nil, pr.err
 		}
 		res.Total += pr.total
-		all = append(all, pr.hits...)
+		if n == 1 {
+			all = pr.hits // one part: its hits, not a copy
+		} else {
+			all = append(all, pr.hits...)
+		}
 	}
 	if req.rangeYield != nil {
 		res.Yield = req.rangeYield.yield

@@ -1,7 +1,7 @@
 // Command restartbench measures darner's restart with a vector index, both ways: it starts
 // darner (--darner) in a fresh directory, loads -n random -dim vectors as hashes under an
-// HNSW index, then twice — with --snapshot-vector-graphs no (the graph is built again from
-// the documents) and yes (the graph is loaded from the snapshot) — saves, stops darner,
+// HNSW index, then twice — with --snapshot-vector-graphs yes (the graph is loaded from the
+// snapshot) and no (the graph is built again from the documents) — saves, stops darner,
 // starts it again on the snapshot and times until it answers and until FT.INFO counts
 // every document with the index built.
 //
@@ -47,7 +47,7 @@ func run(bin string, n, dim int) error {
 	if err != nil {
 		return err
 	}
-	cmd, rdb, err := start(ctx, bin, dir, port, "no")
+	cmd, rdb, err := start(ctx, bin, dir, port, "yes")
 	if err != nil {
 		return err
 	}
@@ -75,8 +75,10 @@ func run(bin string, n, dim int) error {
 	if err := waitDocs(ctx, rdb, n); err != nil {
 		return err
 	}
-	for _, graphs := range []string{"no", "yes"} {
-		if graphs == "yes" { // the server saves with the flag it started with
+	// With the graphs first: the server that then starts with --snapshot-vector-graphs no
+	// loads them (the flag is about saving), and its own SAVE leaves them out.
+	for _, graphs := range []string{"yes", "no"} {
+		if graphs == "no" {
 			stop(cmd, rdb)
 			if cmd, rdb, err = start(ctx, bin, dir, port, graphs); err != nil {
 				return err

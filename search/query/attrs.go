@@ -46,7 +46,7 @@ func (p *parser) attribute() attribute {
 	a := attribute{pos: name.pos, name: name.text, value: v.text}
 	if v.kind == tAttr {
 		var ok bool
-		if a.value, ok = p.opts.Params[v.text]; !ok {
+		if a.value, ok = p.lookup(v.text); !ok {
 			p.fail(v.pos, "No such parameter `%s`", v.text)
 		}
 	}
@@ -273,7 +273,7 @@ func (p *parser) knnBody(pos int, filter Node) *KNN {
 		p.fail(cmd.pos, "Syntax error: Expecting Vector Similarity command at offset %d near %s", cmd.pos, cmd.near)
 	}
 	n := &KNN{P: pos, Filter: filter, Field: unescape(field.text), BlobParam: blob.text}
-	p.param(blob, blob.text)
+	p.blobParam(blob)
 	n.K = p.knnK(k)
 	for p.fits(p.tok.kind, []kind{tTerm}) && p.tok.kind != tAs {
 		name := p.take(tTerm)
@@ -292,7 +292,7 @@ func (p *parser) knnBody(pos int, filter Node) *KNN {
 func (p *parser) knnK(t token) int {
 	s := t.text
 	if t.kind == tAttr {
-		if _, found := p.opts.Params[t.text]; !found {
+		if _, found := p.lookup(t.text); !found {
 			p.param(t, t.text)
 			return 0
 		}

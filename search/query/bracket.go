@@ -69,7 +69,7 @@ func (p *parser) number(b bound) float64 {
 	}
 	v := p.param(*b.param, b.param.text)
 	f, ok := parseDouble(v)
-	if _, found := p.opts.Params[b.param.text]; found && (v == "" || !ok) {
+	if _, found := p.lookup(b.param.text); found && (v == "" || !ok) {
 		p.lateError(phaseParams, b.pos, "Invalid numeric value (%s) for parameter `%s`", v, b.param.text)
 	}
 	if b.neg {
@@ -96,7 +96,7 @@ func (p *parser) rangeBound(b bound, isMin bool) float64 {
 		return inf(1)
 	}
 	f, ok := parseDouble(v)
-	if _, found := p.opts.Params[name]; found && (!ok || math.IsInf(f, 0)) {
+	if _, found := p.lookup(name); found && (!ok || math.IsInf(f, 0)) {
 		side := "upper"
 		if isMin {
 			side = "lower"
@@ -231,7 +231,7 @@ func (p *parser) vectorRange(f token) Node {
 			cmd.pos, cmd.near)
 	}
 	p.expect(tRSQB)
-	p.param(blob, blob.text)
+	p.blobParam(blob)
 	return &VectorRange{P: f.pos, Field: unescape(f.text), BlobParam: blob.text, Radius: p.number(radius)}
 }
 

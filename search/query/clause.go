@@ -33,7 +33,7 @@ func (p *parser) fits(k kind, kinds []kind) bool {
 // param returns parameter name's value. A missing one is an error RediSearch finds when it
 // substitutes parameters, after the parse.
 func (p *parser) param(t token, name string) string {
-	v, ok := p.opts.Params[name]
+	v, ok := p.lookup(name)
 	if !ok {
 		p.lateError(phaseParams, t.pos, "No such parameter `%s`", name)
 	}

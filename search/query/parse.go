@@ -21,12 +21,29 @@ func (e *Error) Error() string { return e.Msg }
 // Parse parses a RediSearch query in the dialect opts asks for. A query of nothing, or of
 // stop words only, is *Empty. Parameters are substituted, except vector blobs, which stay
 // names (KNN.BlobParam, VectorRange.BlobParam).
-func Parse(q string, opts Options) (n Node, err error) {
+func Parse(q string, opts Options) (Node, error) {
+	n, _, err := ParseUses(q, opts)
+	return n, err
+}
+
+// ParamUse is a parameter a parse read: its name, and its value (found false when the
+// query named a parameter PARAMS lacks). AnyValue marks a vector blob's parameter, whose
+// presence the parse checks and whose value it does not read.
+type ParamUse struct {
+	Name, Value string
+	Found       bool
+	AnyValue    bool
+}
+
+// ParseUses is Parse, also returning the parameters the tree depends on: another request
+// with the same query, dialect, stop words and values of these parameters parses to the
+// same tree (vector blobs are not among them: they stay names in the tree).
+func ParseUses(q string, opts Options) (n Node, uses []ParamUse, err error) {
 	if opts.Dialect == 0 {
 		opts.Dialect = 1
 	}
 	if opts.Dialect < 1 || opts.Dialect > 4 {
-		return nil, &Error{Offset: -1, Msg: "DIALECT requires a non negative integer >=1 and <= 4"}
+		return nil, nil, &Error{Offset: -1, Msg: "DIALECT requires a non negative integer >=1 and <= 4"}
 	}
 	p := newParser(q, opts)
 	defer func() {
@@ -35,16 +52,16 @@ func Parse(q string, opts Options) (n Node, err error) {
 			if !ok {
 				panic(r)
 			}
-			n, err = nil, e
+			n, uses, err = nil, nil, e
 		}
 	}()
 	n = p.query()
 	for _, errs := range p.late {
 		if len(errs) > 0 {
-			return nil, errs[0]
+			return nil, nil, errs[0]
 		}
 	}
-	return n, nil
+	return n, p.uses, nil
 }
 
 // parser is a recursive-descent parser whose binary operators are resolved by precedence
@@ -63,6 +80,35 @@ type parser struct {
 	// late holds the errors RediSearch only finds after the parse succeeds, by phase:
 	// parameter substitution, checks of the whole tree, execution.
 	late [3][]*Error
+	uses []ParamUse // every parameter read, in order (see ParseUses)
+}
+
+// lookup reads parameter name, noting it among the parse's uses.
+func (p *parser) lookup(name string) (string, bool) {
+	v, ok := p.opts.Params[name]
+	p.use(ParamUse{Name: name, Value: v, Found: ok})
+	return v, ok
+}
+
+// blobParam checks that a vector blob's parameter t exists, noting only its presence.
+func (p *parser) blobParam(t token) {
+	_, ok := p.opts.Params[t.text]
+	if !ok {
+		p.lateError(phaseParams, t.pos, "No such parameter `%s`", t.text)
+	}
+	p.use(ParamUse{Name: t.text, Found: ok, AnyValue: true})
+}
+
+func (p *parser) use(u ParamUse) {
+	for i, o := range p.uses {
+		if o.Name == u.Name {
+			if o.AnyValue && !u.AnyValue { // its value is read too
+				p.uses[i] = u
+			}
+			return
+		}
+	}
+	p.uses = append(p.uses, u)
 }
 
 // Phases of late errors.
