@@ -241,3 +241,66 @@ func overlap(want, got [][]string) float64 {
 	}
 	return float64(hit) / float64(all)
 }
+
+// After a restart the index definitions are back before the first reply, and the
+// documents are indexed in the background: FT.INFO shows `indexing` and a
+// `percent_indexed` below 1 meanwhile, and queries answer from what is indexed so far
+// (never an error, never more than there is) until the index is whole.
+func TestRestartAnswersWhileIndexing(t *testing.T) {
+	const n, dim = 10000, 128
+	dir := t.TempDir()
+	cfg := func(c *server.Config) { c.Dir, c.NoVectorGraphs = dir, true } // the graph is built again
+	s1 := servertest.Start(t, servertest.Options{Shards: 2, Config: cfg})
+	ctx := context.Background()
+	rdb := s1.Client(t, 2)
+	require.NoError(t, rdb.Do(ctx, "FT.CREATE", "ridx", "PREFIX", "1", "r:", "SCHEMA", "vec", "VECTOR", "HNSW", "6",
+		"TYPE", "FLOAT32", "DIM", dim, "DISTANCE_METRIC", "L2", "n", "NUMERIC").Err())
+	r := rand.New(rand.NewPCG(7, 8))
+	v := make([]float32, dim)
+	pipe := rdb.Pipeline()
+	for i := range n {
+		for j := range v {
+			v[j] = float32(r.NormFloat64())
+		}
+		pipe.HSet(ctx, "r:"+strconv.Itoa(i), "vec", blob(v), "n", i)
+	}
+	_, err := pipe.Exec(ctx)
+	require.NoError(t, err)
+	require.NoError(t, rdb.Save(ctx).Err())
+	s1.Stop()
+
+	s2 := servertest.Start(t, servertest.Options{Shards: 2, Config: cfg, Load: true})
+	r2 := s2.Client(t, 2)
+	assert.Equal(t, []string{"ridx"}, r2.FT_List(ctx).Val())
+	info, err := r2.Do(ctx, "FT.INFO", "ridx").Result()
+	require.NoError(t, err)
+	require.Equal(t, int64(1), infoValue(info, "indexing"), "the rebuild of %d vectors should still run", n)
+	pct, err := strconv.ParseFloat(infoValue(info, "percent_indexed").(string), 64)
+	require.NoError(t, err)
+	assert.Less(t, pct, 1.0)
+	count := func() int64 {
+		res, err := r2.Do(ctx, "FT.SEARCH", "ridx", "@n:[-inf +inf]", "LIMIT", 0, 0).Slice()
+		require.NoError(t, err)
+		return res[0].(int64)
+	}
+	during := count()
+	assert.LessOrEqual(t, during, int64(n))
+	knn, err := r2.Do(ctx, "FT.SEARCH", "ridx", "*=>[KNN 5 @vec $q]", "PARAMS", 2, "q", blob(v), "NOCONTENT",
+		"DIALECT", 2).Slice()
+	require.NoError(t, err)
+	assert.LessOrEqual(t, len(knn), 6)
+
+	require.Eventually(t, func() bool {
+		v, err := r2.Do(ctx, "FT.INFO", "ridx").Result()
+		return err == nil && infoValue(v, "indexing") == int64(0)
+	}, time.Minute, 5*time.Millisecond)
+	info, err = r2.Do(ctx, "FT.INFO", "ridx").Result()
+	require.NoError(t, err)
+	assert.Equal(t, "1", infoValue(info, "percent_indexed"))
+	assert.Equal(t, int64(n), infoValue(info, "num_docs"))
+	assert.Equal(t, int64(n), count())
+	knn, err = r2.Do(ctx, "FT.SEARCH", "ridx", "*=>[KNN 1 @vec $q]", "PARAMS", 2, "q", blob(v), "NOCONTENT",
+		"DIALECT", 2).Slice()
+	require.NoError(t, err)
+	assert.Equal(t, []any{int64(1), "r:" + strconv.Itoa(n-1)}, knn, "the last vector is its own nearest")
+}
