@@ -51,7 +51,10 @@ const (
 )
 
 func newIndexer() *indexer {
-	ix := &indexer{fill: newBatch(), spare: newBatch(), limit: maxQueued}
+	// Until a batch has been timed the cost of a change is unknown (a vector into a large
+	// HNSW graph can take a millisecond): the queue starts short, so the first batch cannot
+	// hold a second of work that a search would wait for.
+	ix := &indexer{fill: newBatch(), spare: newBatch(), limit: minQueued}
 	ix.cond.L = &ix.mu
 	return ix
 }
@@ -133,6 +136,21 @@ func (ix *indexer) update(p *part, key string, o *engine.Object) {
 func (ix *indexer) remove(p *part, doc uint32) {
 	ix.mu.Lock()
 	ix.push(ix.room(), change{p: p, doc: doc, first: -1})
+}
+
+// full reports whether a change queued now would wait for room.
+func (ix *indexer) full() bool {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return len(ix.fill.changes) >= ix.limit && !ix.closed
+}
+
+// waitRoom waits until the queue has room. The initial scan calls it holding no lock, so
+// that searches are not kept waiting while the indexer works through a full queue.
+func (ix *indexer) waitRoom() {
+	ix.mu.Lock()
+	ix.room()
+	ix.mu.Unlock()
 }
 
 // room waits until the queue has room and returns the batch to queue into; ix.mu is held.

@@ -138,7 +138,7 @@ func TestCaptureCopiesTheValues(t *testing.T) {
 // graph), and fast ones (short texts) queue enough to keep the indexer busy.
 func TestIndexerLimitFollowsTheTimePerChange(t *testing.T) {
 	ix := newIndexer()
-	assert.Equal(t, maxQueued, ix.limit, "nothing measured yet")
+	assert.Equal(t, minQueued, ix.limit, "nothing measured yet: a short queue")
 	ix.measured(100, 100*time.Microsecond) // 1 µs a change
 	assert.Equal(t, int(queueBudget/time.Microsecond), ix.limit)
 	for range 50 { // slow changes: the average follows

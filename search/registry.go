@@ -358,21 +358,26 @@ func (r *Registry) scan(idx *Index) {
 }
 
 // scanShard queues every key of shard id that the index admits into the shard's indexer.
+// A slice ends early when the indexer's queue is full: the scan then waits for room with
+// the shard unlocked, so a search waits at most for the queue, not for a slice's worth of
+// work (256 vectors into a large HNSW graph take a quarter of a second).
 func (r *Registry) scanShard(idx *Index, id int, p *part) {
 	var cursor uint64
+	ix := r.ix[id]
 	for {
 		if idx.dropped.Load() || r.ctx.Err() != nil {
 			return
 		}
+		ix.waitRoom()
 		tx := r.store.BeginShard(id, true)
 		v := tx.ShardView(0, id)
-		for n := 0; n < scanSlice; n++ {
+		for n := 0; n < scanSlice && !ix.full(); n++ {
 			cursor = v.Scan(cursor, func(key string, o *engine.Object) {
 				if p.def.admits(key, o) {
 					if o.Doc == 0 {
 						o.Doc = r.nums[id].get()
 					}
-					r.ix[id].update(p, key, o)
+					ix.update(p, key, o)
 				}
 				idx.scanned.Add(1)
 			})
