@@ -138,7 +138,7 @@ func exactKNN(matches uint64, vecs, ef, m int) bool {
 // mergeKNN keeps the k nearest of the parts' hits (ties by key), then orders them by the
 // SORTBY field when it is another than the distance.
 func mergeKNN(all []Hit, k int, req *Request, yield string) []Hit {
-	slices.SortFunc(all, func(a, b Hit) int {
+	byDist := func(a, b Hit) int {
 		if a.Dist != b.Dist {
 			if a.Dist < b.Dist {
 				return -1
@@ -152,7 +152,10 @@ func mergeKNN(all []Hit, k int, req *Request, yield string) []Hit {
 			return 1
 		}
 		return 0
-	})
+	}
+	if !slices.IsSortedFunc(all, byDist) { // one part's hits come in order
+		slices.SortFunc(all, byDist)
+	}
 	all = all[:min(k, len(all))]
 	if req.SortBy == yield && req.SortDesc {
 		slices.Reverse(all)

@@ -127,10 +127,7 @@ func cmdFTAggregate(c *Ctx) {
 		c.Err(Error(name + ": no such index"))
 		return
 	}
-	argv := make([]string, len(c.Args)-2)
-	for i, a := range c.Args[2:] {
-		argv[i] = string(a)
-	}
+	argv := argStrings(c.Args, 2)
 	ar, err := search.ParseAggregate(argv)
 	if err != nil {
 		c.Err(searchError(err))

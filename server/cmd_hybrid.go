@@ -35,10 +35,7 @@ func cmdFTHybrid(c *Ctx) {
 		c.Err(Error("No such index " + name)) // RediSearch 8.4's words for FT.HYBRID
 		return
 	}
-	argv := make([]string, len(c.Args)-2)
-	for i, a := range c.Args[2:] {
-		argv[i] = string(a)
-	}
+	argv := argStrings(c.Args, 2)
 	hr, err := search.ParseHybrid(argv)
 	if err != nil {
 		c.Err(searchError(err))

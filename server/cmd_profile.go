@@ -34,10 +34,7 @@ func cmdFTProfile(c *Ctx) {
 		c.Err("ERR The QUERY keyword is expected")
 		return
 	}
-	argv := make([]string, len(rest)-1)
-	for i, a := range rest[1:] {
-		argv[i] = string(a)
-	}
+	argv := argStrings(rest, 1)
 	if kind == "SEARCH" {
 		profileSearch(c, idx, argv, limited)
 	} else {

@@ -67,10 +67,7 @@ func cmdFTCreate(c *Ctx) {
 		return
 	}
 	name := string(c.Args[1])
-	argv := make([]string, len(c.Args)-2)
-	for i, a := range c.Args[2:] {
-		argv[i] = string(a)
-	}
+	argv := argStrings(c.Args, 2)
 	def, err := search.ParseCreate(name, argv)
 	if err != nil {
 		c.Err(searchError(err))
@@ -88,6 +85,30 @@ func cmdFTCreate(c *Ctx) {
 		idx.WaitScan(createWait)
 	}
 	c.W.OK()
+}
+
+// argStrings copies args[from:] into one string and returns its pieces: one allocation for
+// what the search parsers read, instead of one per argument. A piece kept (a cached query,
+// an index definition) keeps the whole string, a command's worth of bytes.
+func argStrings(args [][]byte, from int) []string {
+	args = args[from:]
+	var b strings.Builder
+	n := 0
+	for _, a := range args {
+		n += len(a)
+	}
+	b.Grow(n)
+	for _, a := range args {
+		b.Write(a)
+	}
+	all := b.String()
+	out := make([]string, len(args))
+	off := 0
+	for i, a := range args {
+		out[i] = all[off : off+len(a)]
+		off += len(a)
+	}
+	return out
 }
 
 // createWait is how long FT.CREATE waits for the index to take in the existing keys before
@@ -150,10 +171,7 @@ func cmdFTSearch(c *Ctx) {
 		c.Err(Error(string(c.Args[1]) + ": no such index"))
 		return
 	}
-	argv := make([]string, len(c.Args)-2)
-	for i, a := range c.Args[2:] {
-		argv[i] = string(a)
-	}
+	argv := argStrings(c.Args, 2)
 	sa, err := search.ParseSearch(argv)
 	if err != nil {
 		c.Err(searchError(err))

@@ -63,10 +63,7 @@ func explain(c *Ctx) (string, bool) {
 		c.Err(Error(name + ": no such index"))
 		return "", false
 	}
-	argv := make([]string, len(c.Args)-2)
-	for i, a := range c.Args[2:] {
-		argv[i] = string(a)
-	}
+	argv := argStrings(c.Args, 2)
 	sa, err := search.ParseSearch(argv)
 	if err != nil {
 		c.Err(searchError(err))
@@ -139,10 +136,7 @@ func cmdFTAlter(c *Ctx) {
 		c.Err("ERR Unknown argument: expected SCHEMA ADD")
 		return
 	}
-	argv := make([]string, len(a)-2)
-	for i, x := range a[2:] {
-		argv[i] = string(x)
-	}
+	argv := argStrings(a, 2)
 	next, err := c.srv.search.Alter(string(c.Args[1]), argv)
 	if err != nil {
 		if errors.Is(err, search.ErrNotFound) {

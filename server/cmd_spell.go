@@ -27,15 +27,6 @@ func spellCommands() []*Command {
 	}
 }
 
-// argStrings copies arguments from i on into strings.
-func argStrings(args [][]byte, i int) []string {
-	out := make([]string, len(args)-i)
-	for j, a := range args[i:] {
-		out[j] = string(a)
-	}
-	return out
-}
-
 // FT.DICTADD dict term [term …]
 func cmdFTDictAdd(c *Ctx) {
 	c.W.Int(int64(c.srv.search.DictAdd(c.tx, string(c.Args[1]), argStrings(c.Args, 2))))
