@@ -46,6 +46,8 @@ type HNSW struct {
 
 	rng     *rand.Rand
 	visited sync.Pool // *visitSet, one per search running
+
+	sinceReconnect int // deletes since the last reconnect (hnsw_reconnect.go)
 }
 
 // HNSWOptions are an HNSW field's parameters, with RediSearch's defaults where zero.
@@ -417,6 +419,7 @@ func (h *HNSW) Delete(id uint32) {
 	if h.dead[h.entry] {
 		h.pickEntry(-1)
 	}
+	h.deleted()
 }
 
 // repair takes the tombstone gone out of node n's links on level l and chooses n's links
