@@ -349,9 +349,10 @@ func TestConfigSet(t *testing.T) {
 	s := servertest.Start(t, servertest.Options{})
 	rdb := s.Client(t, 3)
 	ctx := t.Context()
-	t.Cleanup(func() {
-		engine.SetHashListpackEntries(128)
-		engine.SetHashListpackValue(64)
+	entries, value := engine.HashListpackEntries(), engine.HashListpackValue()
+	t.Cleanup(func() { // the limits are the process's: later tests see what this one leaves
+		engine.SetHashListpackEntries(entries)
+		engine.SetHashListpackValue(value)
 	})
 	set := func(args ...any) error {
 		return rdb.Do(ctx, append([]any{"CONFIG", "SET"}, args...)...).Err()
