@@ -17,7 +17,8 @@ import (
 
 const graphSchema = "PREFIX 1 v: SCHEMA vec VECTOR HNSW 6 TYPE FLOAT32 DIM 8 DISTANCE_METRIC L2"
 
-func vecBlob(v []float32) []byte {
+// vecBlob is v as a FLOAT32 blob.
+func vecBlob(v ...float32) []byte {
 	b := make([]byte, 4*len(v))
 	for i, x := range v {
 		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
@@ -28,7 +29,7 @@ func vecBlob(v []float32) []byte {
 func putVec(store *engine.Store, key string, v []float32) {
 	tx := store.BeginAll(true)
 	h := engine.NewHash()
-	h.Set("vec", vecBlob(v))
+	h.Set("vec", vecBlob(v...))
 	tx.View(0, []byte(key)).Set(key, h, false)
 	tx.End()
 }
@@ -110,7 +111,7 @@ func TestLoadGraphReconciles(t *testing.T) {
 	// (a KNN walk can miss a node the heuristic left without incoming links).
 	for k, v := range vecs {
 		res, err := r2.Search(&tx, idx2, &Request{Query: "@vec:[VECTOR_RANGE 0.0001 $q]", Dialect: 2,
-			Params: map[string]string{"q": string(vecBlob(v))}, Limit: 10})
+			Params: map[string]string{"q": string(vecBlob(v...))}, Limit: 10})
 		require.NoError(t, err)
 		require.Len(t, res.Hits, 1, k)
 		assert.Equal(t, k, res.Hits[0].Key)

@@ -1,8 +1,6 @@
 package search
 
 import (
-	"encoding/binary"
-	"math"
 	"strconv"
 	"testing"
 
@@ -26,7 +24,7 @@ func TestParseCache(t *testing.T) {
 		} else {
 			h.Set("t", []byte("a dog"))
 		}
-		h.Set("v", vec2(float32(i), 0))
+		h.Set("v", vecBlob(float32(i), 0))
 		key := "d:" + strconv.Itoa(i)
 		tx.View(0, []byte(key)).Set(key, h, false)
 	}
@@ -71,7 +69,7 @@ func TestParseCache(t *testing.T) {
 	knn := "*=>[KNN 3 @v $q]"
 	for _, x := range []int{5, 50, 77, 5} {
 		require.Equal(t, "d:"+strconv.Itoa(x), first(Request{Query: knn, Dialect: 2,
-			Params: map[string]string{"q": string(vec2(float32(x)+0.1, 0))}}))
+			Params: map[string]string{"q": string(vecBlob(float32(x)+0.1, 0))}}))
 	}
 	idx.parses.mu.Lock()
 	var knnTrees int
@@ -87,11 +85,11 @@ func TestParseCache(t *testing.T) {
 	// K from a parameter is read by the parse: a new K is a new tree.
 	for _, k := range []int{2, 7} {
 		require.EqualValues(t, k, total(Request{Query: "*=>[KNN $k @v $q]", Dialect: 2,
-			Params: map[string]string{"k": strconv.Itoa(k), "q": string(vec2(1, 0))}}))
+			Params: map[string]string{"k": strconv.Itoa(k), "q": string(vecBlob(1, 0))}}))
 	}
 
 	// The dialect is part of the key: dialect 1 does not read the KNN clause.
-	_, err = search(Request{Query: knn, Dialect: 1, Params: map[string]string{"q": string(vec2(1, 0))}})
+	_, err = search(Request{Query: knn, Dialect: 1, Params: map[string]string{"q": string(vecBlob(1, 0))}})
 	require.Error(t, err)
 
 	// Stop words: "the" is dropped from the query unless NOSTOPWORDS, and, a stop word, is
@@ -107,11 +105,4 @@ func TestParseCache(t *testing.T) {
 	idx.parses.mu.Lock()
 	require.LessOrEqual(t, len(idx.parses.m), parseCacheSize)
 	idx.parses.mu.Unlock()
-}
-
-func vec2(x, y float32) []byte {
-	b := make([]byte, 8)
-	binary.LittleEndian.PutUint32(b, math.Float32bits(x))
-	binary.LittleEndian.PutUint32(b[4:], math.Float32bits(y))
-	return b
 }

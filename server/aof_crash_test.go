@@ -581,7 +581,7 @@ func checkCrashSearch(t *testing.T, rdb *redis.Client, data map[string]keyState)
 	require.NoError(t, rdb.Do(ctx, crashSchema("idx2")...).Err())
 	require.NoError(t, rdb.Do(ctx, crashJSONSchema("jidx2")...).Err())
 	for _, idx := range []string{"idx", "jidx", "idx2", "jidx2"} {
-		waitCrashIndexed(t, rdb, idx)
+		waitIndexed(t, rdb, idx)
 	}
 	for _, pair := range [][2]string{{"idx", "idx2"}, {"jidx", "jidx2"}} {
 		isHash := pair[0] == "idx"
@@ -645,21 +645,6 @@ func crashExpected(data map[string]keyState, isHash bool, q crashQuery) []string
 	}
 	slices.Sort(keys)
 	return keys
-}
-
-// waitCrashIndexed waits until FT.INFO shows the index's scan done: indexing 0,
-// percent_indexed 1.
-func waitCrashIndexed(t *testing.T, rdb *redis.Client, idx string) {
-	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		v, err := rdb.Do(context.Background(), "FT.INFO", idx).Result()
-		require.NoError(t, err)
-		if infoValue(v, "indexing") == int64(0) && infoValue(v, "percent_indexed") == "1" {
-			return
-		}
-		require.True(t, time.Now().Before(deadline), "index %s still indexing after 10 s", idx)
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 // crashLastIncr is the path of the last incremental file the manifest names.

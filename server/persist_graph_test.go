@@ -3,15 +3,12 @@ package server_test
 import (
 	"cmp"
 	"context"
-	"encoding/binary"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"darner/server"
 	"darner/server/servertest"
@@ -43,19 +40,11 @@ func graphVectors(r *rand.Rand, n int) [][]float32 {
 	return out
 }
 
-func blob(v []float32) []byte {
-	b := make([]byte, 4*len(v))
-	for i, x := range v {
-		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
-	}
-	return b
-}
-
 // knnKeys answers a KNN 10 query with its keys and distances, in order.
 func knnKeys(t *testing.T, rdb *redis.Client, q []float32) []string {
 	t.Helper()
 	res, err := rdb.Do(context.Background(), "FT.SEARCH", "vidx", "*=>[KNN 10 @vec $q EF_RUNTIME 100 AS d]",
-		"PARAMS", 2, "q", blob(q), "RETURN", 1, "d", "SORTBY", "d", "DIALECT", 2).Slice()
+		"PARAMS", 2, "q", f32(q...), "RETURN", 1, "d", "SORTBY", "d", "DIALECT", 2).Slice()
 	require.NoError(t, err)
 	var out []string
 	for i := 1; i+1 < len(res); i += 2 {
@@ -87,14 +76,6 @@ func exactNearest(docs map[string][]float32, q []float32) []string {
 	return out
 }
 
-func waitScanned(t *testing.T, rdb *redis.Client) {
-	t.Helper()
-	require.Eventually(t, func() bool {
-		v, err := rdb.Do(context.Background(), "FT.INFO", "vidx").Result()
-		return err == nil && infoValue(v, "indexing") == int64(0)
-	}, 30*time.Second, 5*time.Millisecond)
-}
-
 const vidxSchema = "PREFIX 1 v: SCHEMA vec VECTOR HNSW 6 TYPE FLOAT32 DIM 24 DISTANCE_METRIC L2 tag TAG"
 
 // fillVectors creates vidx and 3000 clustered vectors under it, and waits for the index.
@@ -108,11 +89,11 @@ func fillVectors(t *testing.T, rdb *redis.Client, r *rand.Rand) map[string][]flo
 	require.NoError(t, rdb.Do(ctx, append([]any{"FT.CREATE", "vidx"}, strs(vidxSchema)...)...).Err())
 	pipe := rdb.Pipeline()
 	for k, v := range docs {
-		pipe.HSet(ctx, k, "vec", blob(v), "tag", "t"+strconv.Itoa(len(k)%3))
+		pipe.HSet(ctx, k, "vec", f32(v...), "tag", "t"+strconv.Itoa(len(k)%3))
 	}
 	_, err := pipe.Exec(ctx)
 	require.NoError(t, err)
-	waitScanned(t, rdb)
+	waitIndexed(t, rdb, "vidx")
 	return docs
 }
 
@@ -140,7 +121,7 @@ func TestSnapshotKeepsHNSWGraph(t *testing.T) {
 
 			s2 := servertest.Start(t, servertest.Options{Shards: 2, Config: inDir, Load: true})
 			r2 := s2.Client(t, 2)
-			waitScanned(t, r2)
+			waitIndexed(t, r2, "vidx")
 			assert.Equal(t, int64(len(docs)), server.SearchIndex(s2.Srv, "vidx").VectorsReused())
 			for i, q := range queries {
 				assert.Equal(t, before[i], knnKeys(t, r2, q), "query %d", i)
@@ -149,7 +130,7 @@ func TestSnapshotKeepsHNSWGraph(t *testing.T) {
 
 			s3 := servertest.Start(t, servertest.Options{Shards: 3, Config: inDir, Load: true})
 			r3 := s3.Client(t, 2)
-			waitScanned(t, r3)
+			waitIndexed(t, r3, "vidx")
 			assert.Zero(t, server.SearchIndex(s3.Srv, "vidx").VectorsReused(), "another shard count builds the graph again")
 			var want, got [][]string
 			for _, q := range queries {
@@ -183,16 +164,16 @@ func TestAOFBaseGraphReconciled(t *testing.T) {
 		k = "v:" + strconv.Itoa(100+i)
 		old = append(old, docs[k])
 		docs[k] = moved[i]
-		require.NoError(t, rdb.HSet(ctx, k, "vec", blob(moved[i])).Err())
+		require.NoError(t, rdb.HSet(ctx, k, "vec", f32(moved[i]...)).Err())
 		k = "v:new:" + strconv.Itoa(i)
 		docs[k] = graphVectors(r, 1)[0]
-		require.NoError(t, rdb.HSet(ctx, k, "vec", blob(docs[k])).Err())
+		require.NoError(t, rdb.HSet(ctx, k, "vec", f32(docs[k]...)).Err())
 	}
 	s1.Stop()
 
 	s2 := servertest.Start(t, servertest.Options{Shards: 2, Config: cfg, Load: true})
 	r2 := s2.Client(t, 2)
-	waitScanned(t, r2)
+	waitIndexed(t, r2, "vidx")
 	assert.GreaterOrEqual(t, server.SearchIndex(s2.Srv, "vidx").VectorsReused(), int64(2800))
 	v, err := r2.Do(ctx, "FT.INFO", "vidx").Result()
 	require.NoError(t, err)
@@ -212,11 +193,11 @@ func TestAOFBaseGraphReconciled(t *testing.T) {
 	// VECTOR_RANGE compares every vector of the graph, so an approximate walk (which can
 	// miss a node now and then, as HNSW does) does not decide it.
 	for i := range 20 {
-		res, err := r2.Do(ctx, "FT.SEARCH", "vidx", "@vec:[VECTOR_RANGE 0.0001 $q]", "PARAMS", 2, "q", blob(moved[i]),
+		res, err := r2.Do(ctx, "FT.SEARCH", "vidx", "@vec:[VECTOR_RANGE 0.0001 $q]", "PARAMS", 2, "q", f32(moved[i]...),
 			"NOCONTENT", "DIALECT", 2).Result()
 		require.NoError(t, err)
 		assert.Equal(t, []any{int64(1), "v:" + strconv.Itoa(100+i)}, res, "a changed vector is found where it is now")
-		res, err = r2.Do(ctx, "FT.SEARCH", "vidx", "@vec:[VECTOR_RANGE 0.0001 $q]", "PARAMS", 2, "q", blob(old[i]),
+		res, err = r2.Do(ctx, "FT.SEARCH", "vidx", "@vec:[VECTOR_RANGE 0.0001 $q]", "PARAMS", 2, "q", f32(old[i]...),
 			"NOCONTENT", "DIALECT", 2).Result()
 		require.NoError(t, err)
 		assert.Equal(t, []any{int64(0)}, res, "nothing is left where a changed vector was")
@@ -275,7 +256,7 @@ func TestRestartAnswersWhileIndexing(t *testing.T) {
 		for j := range v {
 			v[j] = float32(r.NormFloat64())
 		}
-		pipe.HSet(ctx, "r:"+strconv.Itoa(i), "vec", blob(v), "n", i)
+		pipe.HSet(ctx, "r:"+strconv.Itoa(i), "vec", f32(v...), "n", i)
 	}
 	_, err := pipe.Exec(ctx)
 	require.NoError(t, err)
@@ -301,21 +282,18 @@ func TestRestartAnswersWhileIndexing(t *testing.T) {
 	}
 	during := count()
 	assert.LessOrEqual(t, during, int64(n))
-	knn, err := r2.Do(ctx, "FT.SEARCH", "ridx", "*=>[KNN 5 @vec $q]", "PARAMS", 2, "q", blob(v), "NOCONTENT",
+	knn, err := r2.Do(ctx, "FT.SEARCH", "ridx", "*=>[KNN 5 @vec $q]", "PARAMS", 2, "q", f32(v...), "NOCONTENT",
 		"DIALECT", 2).Slice()
 	require.NoError(t, err)
 	assert.LessOrEqual(t, len(knn), 6)
 
-	require.Eventually(t, func() bool {
-		v, err := r2.Do(ctx, "FT.INFO", "ridx").Result()
-		return err == nil && infoValue(v, "indexing") == int64(0)
-	}, time.Minute, 5*time.Millisecond)
+	waitIndexed(t, r2, "ridx")
 	info, err = r2.Do(ctx, "FT.INFO", "ridx").Result()
 	require.NoError(t, err)
 	assert.Equal(t, "1", infoValue(info, "percent_indexed"))
 	assert.Equal(t, int64(n), infoValue(info, "num_docs"))
 	assert.Equal(t, int64(n), count())
-	knn, err = r2.Do(ctx, "FT.SEARCH", "ridx", "*=>[KNN 1 @vec $q EF_RUNTIME 2000]", "PARAMS", 2, "q", blob(v), "NOCONTENT",
+	knn, err = r2.Do(ctx, "FT.SEARCH", "ridx", "*=>[KNN 1 @vec $q EF_RUNTIME 2000]", "PARAMS", 2, "q", f32(v...), "NOCONTENT",
 		"DIALECT", 2).Slice()
 	require.NoError(t, err)
 	assert.Equal(t, []any{int64(1), "r:" + strconv.Itoa(n-1)}, knn, "the last vector is its own nearest")
