@@ -61,14 +61,14 @@ func run(args []string) error {
 		defer pprof.StopCPUProfile()
 	}
 	var ok bool
-	if cfg.AppendOnly, ok = yesNoFlag(*appendOnly); !ok {
+	if cfg.AppendOnly, ok = server.ParseYesNo(*appendOnly); !ok {
 		return fmt.Errorf("--appendonly must be yes or no, got %q", *appendOnly)
 	}
-	if cfg.AOFLoadTruncated, ok = yesNoFlag(*loadTruncated); !ok {
+	if cfg.AOFLoadTruncated, ok = server.ParseYesNo(*loadTruncated); !ok {
 		return fmt.Errorf("--aof-load-truncated must be yes or no, got %q", *loadTruncated)
 	}
 	var saveGraphs bool
-	if saveGraphs, ok = yesNoFlag(*graphs); !ok {
+	if saveGraphs, ok = server.ParseYesNo(*graphs); !ok {
 		return fmt.Errorf("--snapshot-vector-graphs must be yes or no, got %q", *graphs)
 	}
 	cfg.NoVectorGraphs = !saveGraphs
@@ -129,14 +129,4 @@ func run(args []string) error {
 		return err
 	}
 	return <-served
-}
-
-func yesNoFlag(v string) (bool, bool) {
-	switch v {
-	case "yes":
-		return true, true
-	case "no":
-		return false, true
-	}
-	return false, false
 }

@@ -440,13 +440,3 @@ func (l *Log) Install() error {
 	}
 	return errors.Join(errs...)
 }
-
-// Dir is the log's directory.
-func (l *Log) Dir() string { return l.dir }
-
-// Manifest returns a copy of the state's manifest.
-func (l *Log) Manifest() *Manifest {
-	l.wmu.Lock()
-	defer l.wmu.Unlock()
-	return l.man.clone()
-}

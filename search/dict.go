@@ -2,6 +2,7 @@ package search
 
 import (
 	"slices"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -53,7 +54,7 @@ func (d *dicts) add(name string, terms []string) int {
 		if _, ok := set[t]; ok || !validDictTerm(t) {
 			continue
 		}
-		set[t] = struct{}{}
+		set[strings.Clone(t)] = struct{}{} // t may be a slice of a whole command's arguments
 		n++
 	}
 	return n

@@ -61,8 +61,16 @@ func (idx *Index) WriteGraphs(shard int, emit func(field string, blob []byte) er
 		if _, err := h.WriteTo(&b); err != nil {
 			return err
 		}
-		b.Write(binary.AppendUvarint(nil, uint64(h.IDs())))
+		// Only ids of indexed documents: while a loaded graph is being reconciled it also
+		// holds ids no document has claimed yet (they have no key; the load drops them).
+		var ids []uint32
 		for id := range h.IDsSeq() {
+			if p.live.Contains(id) {
+				ids = append(ids, id)
+			}
+		}
+		b.Write(binary.AppendUvarint(nil, uint64(len(ids))))
+		for _, id := range ids {
 			key := p.doc(id).key
 			b.Write(binary.AppendUvarint(nil, uint64(id)))
 			b.Write(binary.AppendUvarint(nil, uint64(len(key))))
@@ -100,6 +108,9 @@ func (r *Registry) loadGraph(tx *engine.Tx, idx *Index, blob []byte) error {
 	name, err3 := readString(rd)
 	if err := errors.Join(err1, err2, err3); err != nil {
 		return fmt.Errorf("search: saved graph: %w", err)
+	}
+	if shard >= shards {
+		return errors.New("search: saved graph: bad shard")
 	}
 	f := idx.Def.Field(name)
 	if shards != uint64(len(idx.parts)) || f == nil || f.Vector == nil || f.Vector.Algorithm != "HNSW" {

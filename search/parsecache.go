@@ -1,6 +1,7 @@
 package search
 
 import (
+	"strings"
 	"sync"
 
 	"darner/search/query"
@@ -43,8 +44,21 @@ func (c *parseCache) parse(q string, opts query.Options, noStop bool) (query.Nod
 	if e != nil && sameParams(e.uses, opts.Params) {
 		return e.ast, nil
 	}
+	if len(q) > parseCacheMaxQ {
+		ast, _, err := query.ParseUses(q, opts)
+		return ast, err
+	}
+	// A kept tree must not keep its request's strings (slices of the whole command, vector
+	// blob included): it is parsed from copies.
+	q = strings.Clone(q)
+	params := make(map[string]string, len(opts.Params))
+	for k, v := range opts.Params {
+		params[strings.Clone(k)] = strings.Clone(v)
+	}
+	opts.Params = params
+	key.q = q
 	ast, uses, err := query.ParseUses(q, opts)
-	if err != nil || len(q) > parseCacheMaxQ {
+	if err != nil {
 		return ast, err
 	}
 	c.mu.Lock()

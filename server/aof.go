@@ -479,11 +479,7 @@ func (s *Server) infoAOF(b *infoBuilder) {
 	b.int("aof_rewrite_scheduled", b2i(a.scheduled.Load()))
 	b.str("aof_last_bgrewrite_status", okErr(a.lastRewriteOK.Load()))
 	b.int("aof_rewrites", a.rewrites.Load())
-	status := "ok"
-	if l != nil && l.LastError() != nil {
-		status = "err"
-	}
-	b.str("aof_last_write_status", status)
+	b.str("aof_last_write_status", okErr(l == nil || l.LastError() == nil))
 	if l != nil {
 		b.int("aof_current_size", l.Size())
 		b.int("aof_base_size", a.baseSize.Load())
@@ -503,7 +499,7 @@ func aofConfigParams() []configParam {
 	return []configParam{
 		{name: "appendonly", get: func(s *Server) string { return yesNo(s.aof.on.Load()) },
 			set: func(s *Server, v string) (func(), string) {
-				on, ok := parseYesNo(v)
+				on, ok := ParseYesNo(v)
 				if !ok {
 					return nil, "argument must be 'yes' or 'no'"
 				}
@@ -545,7 +541,7 @@ func aofConfigParams() []configParam {
 			}},
 		{name: "aof-load-truncated", get: func(s *Server) string { return yesNo(s.aof.loadTruncated.Load()) },
 			set: func(s *Server, v string) (func(), string) {
-				on, ok := parseYesNo(v)
+				on, ok := ParseYesNo(v)
 				if !ok {
 					return nil, "argument must be 'yes' or 'no'"
 				}
@@ -562,7 +558,8 @@ func yesNo(b bool) string {
 	return "no"
 }
 
-func parseYesNo(v string) (bool, bool) {
+// ParseYesNo reads a Redis boolean setting (yes or no, any case); ok is false otherwise.
+func ParseYesNo(v string) (on, ok bool) {
 	switch strings.ToLower(v) {
 	case "yes":
 		return true, true

@@ -219,8 +219,8 @@ func humanBytes(n int64) string {
 	return strconv.FormatFloat(f/1024, 'f', 2, 64) + "P"
 }
 
-// infoPersistence reports snapshots: changes since the last one, when it was, whether one
-// runs in the background. There is no append-only file yet.
+// infoPersistence reports snapshots (changes since the last one, when it was, whether one
+// runs in the background), then the append-only file (infoAOF).
 func infoPersistence(s *Server, _ *infoState, b *infoBuilder) {
 	p := &s.persist
 	b.int("loading", 0)
@@ -229,11 +229,7 @@ func infoPersistence(s *Server, _ *infoState, b *infoBuilder) {
 	// A log rewrite holds the background slot too; it is not a BGSAVE.
 	b.int("rdb_bgsave_in_progress", b2i(p.bgInFlight.Load() && !s.aof.rewriting.Load()))
 	b.int("rdb_last_save_time", p.lastSave.Load())
-	status := "ok"
-	if !p.lastBgOK.Load() {
-		status = "err"
-	}
-	b.str("rdb_last_bgsave_status", status)
+	b.str("rdb_last_bgsave_status", okErr(p.lastBgOK.Load()))
 	b.int("rdb_saves", p.saves.Load())
 	s.infoAOF(b)
 }

@@ -294,17 +294,21 @@ func cmdGetex(c *Ctx) {
 		}
 	}
 	c.W.Bulk(s.B)
+	logging := c.logging() // the log's commands are built only when there is a log
 	switch {
 	case opt.expire != nil:
 		// EXAT/PXAT in the past delete the key; the log has the absolute time or DEL.
-		if v.SetExpire(key, o, at) {
+		kept := v.SetExpire(key, o, at)
+		if logging && kept {
 			c.Propagate([]byte("PEXPIREAT"), c.Args[1], strconv.AppendInt(nil, at, 10))
-		} else {
+		} else if logging {
 			c.Propagate([]byte("DEL"), c.Args[1])
 		}
 	case opt.flags&optPersist != 0 && o.Expire != 0:
 		v.SetExpire(key, o, 0)
-		c.Propagate([]byte("PERSIST"), c.Args[1])
+		if logging {
+			c.Propagate([]byte("PERSIST"), c.Args[1])
+		}
 	default:
 		c.Propagate() // a read
 	}
