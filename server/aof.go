@@ -355,14 +355,7 @@ func (s *Server) rewrite() {
 	tx.End()
 	a.meta.Unlock()
 	if err == nil {
-		err = aof.WriteFileAtomically(basePath, func(w io.Writer) error {
-			aw := newAsyncWriter(w)
-			if err := encodeSnapshot(aw, sn, blobs, used, s.graphBlobs()); err != nil {
-				aw.Close()
-				return err
-			}
-			return aw.Close()
-		})
+		err = s.writeBgSnapshot(basePath, sn, blobs, used)
 		sn.End()
 	}
 	if err == nil {
@@ -429,33 +422,41 @@ func (s *Server) enableAOF() error {
 		return errors.New("a background save is in progress: try again when it ends")
 	}
 	a.rewriting.Store(true)
+	fail := func(err error) error {
+		a.rewriting.Store(false)
+		s.persist.bgInFlight.Store(false)
+		return err
+	}
+	// The files are made before the cut: nothing is appended until the log is stored.
+	l, basePath, err := aof.Create(s.aofDir(), a.filename, aof.Policy(a.policy.Load()))
+	if err != nil {
+		return fail(err)
+	}
 	a.meta.Lock()
 	tx := s.store.BeginAll(false)
-	l, basePath, err := aof.Create(s.aofDir(), a.filename, aof.Policy(a.policy.Load()))
 	var (
 		sn    *engine.Snapshot
+		used  int64
 		blobs []metaBlob
 	)
+	blobs, err = s.searchMeta()
 	if err == nil {
-		blobs, err = s.searchMeta()
-	}
-	if err == nil {
+		for _, st := range s.store.Stats(&tx) {
+			used += st.UsedBytes
+		}
 		sn = s.store.BeginSnapshot(&tx)
 		a.log.Store(l)
 	}
 	tx.End()
 	a.meta.Unlock()
 	if err != nil {
-		a.rewriting.Store(false)
-		s.persist.bgInFlight.Store(false)
-		return err
+		l.Close()
+		return fail(err)
 	}
 	go func() {
 		defer s.persist.bgInFlight.Store(false)
 		defer a.rewriting.Store(false)
-		err := aof.WriteFileAtomically(basePath, func(w io.Writer) error {
-			return encodeSnapshot(w, sn, blobs, 0, s.graphBlobs())
-		})
+		err := s.writeBgSnapshot(basePath, sn, blobs, used)
 		sn.End()
 		if err == nil {
 			err = l.Install()

@@ -473,15 +473,7 @@ func cmdBgSave(c *Ctx) {
 		defer sn.End()
 		p.mu.Lock()
 		defer p.mu.Unlock()
-		err := aof.WriteFileAtomically(srv.snapshotPath(), func(w io.Writer) error {
-			// The encoding runs under each slice's read lock; the disk writes do not.
-			aw := newAsyncWriter(w)
-			if err := encodeSnapshot(aw, sn, blobs, used, srv.graphBlobs()); err != nil {
-				aw.Close()
-				return err
-			}
-			return aw.Close()
-		})
+		err := srv.writeBgSnapshot(srv.snapshotPath(), sn, blobs, used)
 		p.lastBgOK.Store(err == nil)
 		if err != nil {
 			srv.log.Warn("BGSAVE failed", "err", err)
@@ -492,6 +484,19 @@ func cmdBgSave(c *Ctx) {
 		p.saves.Add(1)
 	}()
 	c.W.Simple("Background saving started")
+}
+
+// writeBgSnapshot writes background snapshot sn to the file at path (atomically). The
+// encoding runs under each slice's read lock; the disk writes do not.
+func (s *Server) writeBgSnapshot(path string, sn *engine.Snapshot, blobs []metaBlob, used int64) error {
+	return aof.WriteFileAtomically(path, func(w io.Writer) error {
+		aw := newAsyncWriter(w)
+		if err := encodeSnapshot(aw, sn, blobs, used, s.graphBlobs()); err != nil {
+			aw.Close()
+			return err
+		}
+		return aw.Close()
+	})
 }
 
 // encodeSnapshot writes a background snapshot: the definitions, then every key as the
