@@ -350,8 +350,10 @@ func (h *HNSW) searchLayer(q []float32, eps []Result, ef, l int, vs *visitSet, a
 		}
 		// The neighbours not seen yet, then their distances. The walk waits on memory more
 		// than it computes, so their vectors are asked for ahead of use: all at once when
-		// they are small, a window of prefetchBytes ahead when they are not. On level 0
-		// their links too, which the walk reads if it expands them (builds +4–9 %).
+		// they are small, a window of prefetchBytes ahead when they are not. On level 0 the
+		// links of those that become candidates too, which the walk reads if it expands them
+		// (asking for every neighbour's links made the memory busier for nothing: a search
+		// took 35 µs instead of 39 µs, 42 µs instead of 48 µs after 50 µs of other work).
 		todo := vs.todo[:0]
 		for _, n := range h.neighbours(int32(c.ID), l) {
 			// A stale link to a reused slot on a level the node lacks fails the level test,
@@ -363,15 +365,18 @@ func (h *HNSW) searchLayer(q []float32, eps []Result, ef, l int, vs *visitSet, a
 		vs.todo = todo
 		ahead := h.ahead
 		for _, n := range todo[:min(ahead, len(todo))] {
-			h.prefetchNode(n, l)
+			prefetch(h.vec(n))
 		}
 		for j, n := range todo {
 			if j+ahead < len(todo) {
-				h.prefetchNode(todo[j+ahead], l)
+				prefetch(h.vec(todo[j+ahead]))
 			}
 			d := h.dist(q, n)
 			if found.full() && d >= found.worst().Dist {
 				continue
+			}
+			if l == 0 {
+				prefetchLinks(h.slots0(n))
 			}
 			cands.push(Result{uint32(n), d})
 			if accept == nil || accept(n) {
@@ -380,15 +385,6 @@ func (h *HNSW) searchLayer(q []float32, eps []Result, ef, l int, vs *visitSet, a
 		}
 	}
 	return found.sorted()
-}
-
-// prefetchNode asks for node s's vector, and on level 0 its links, to be brought into the
-// caches.
-func (h *HNSW) prefetchNode(s int32, l int) {
-	prefetch(h.vec(s))
-	if l == 0 {
-		prefetchLinks(h.slots0(s))
-	}
 }
 
 // Delete removes every vector of id: each node becomes a tombstone, taken out of its
@@ -455,7 +451,10 @@ func (h *HNSW) Search(q []float32, k, ef int, accept func(id uint32) bool) []Res
 	for l := h.top; l > 0; l-- {
 		ep, epDist = h.greedy(q, ep, epDist, l)
 	}
-	ok := func(s int32) bool { return !h.dead[s] && (accept == nil || accept(h.owner[s])) }
+	var ok func(s int32) bool // nil: every node, when there are no tombstones to skip
+	if accept != nil || len(h.free) > 0 {
+		ok = func(s int32) bool { return !h.dead[s] && (accept == nil || accept(h.owner[s])) }
+	}
 	for ef = max(ef, k); ; ef *= 2 {
 		found := h.searchLayer(q, []Result{{uint32(ep), epDist}}, ef, 0, vs, ok)
 		out := h.byID(found, k)
@@ -467,15 +466,17 @@ func (h *HNSW) Search(q []float32, k, ef int, accept func(id uint32) bool) []Res
 	}
 }
 
-// byID turns nodes into ids, each at its nearest node's distance, the k nearest.
+// byID turns nodes into ids, each at its nearest node's distance, the k nearest. With one
+// vector per id it rewrites found in place.
 func (h *HNSW) byID(found []Result, k int) []Result {
-	out := make([]Result, 0, min(k, len(found)))
-	if len(h.more) == 0 { // one vector per id: nothing to fold
-		for _, r := range found[:min(k, len(found))] {
-			out = append(out, Result{h.owner[r.ID], r.Dist})
+	if len(h.more) == 0 { // nothing to fold
+		found = found[:min(k, len(found))]
+		for i := range found {
+			found[i].ID = h.owner[found[i].ID]
 		}
-		return out
+		return found
 	}
+	out := make([]Result, 0, min(k, len(found)))
 	seen := map[uint32]bool{}
 	for _, r := range found {
 		id := h.owner[r.ID]

@@ -112,11 +112,18 @@ func (t *topK) offer(r Result) {
 	}
 }
 
-// sorted returns the kept results, nearest first.
+// sorted returns the kept results, nearest first: a heapsort of a copy of the heap, whose
+// root, the farthest, goes to the end each step (cheaper than a general sort through a
+// comparison function, on a search's path).
 func (t *topK) sorted() []Result {
-	out := slices.Clone(t.q.h)
-	slices.SortFunc(out, compareResults)
-	return out
+	all := slices.Clone(t.q.h)
+	out := resultHeap{h: all, far: true}
+	for n := len(all) - 1; n > 0; n-- {
+		all[0], all[n] = all[n], all[0]
+		out.h = all[:n]
+		out.down()
+	}
+	return all
 }
 
 // nearestAmong keeps the k nearest of ids by the distances an index reports.

@@ -36,7 +36,7 @@ const defaultEFs = "10,16,24,32,48,64,96,128,192,256,384,512"
 
 func run(args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: vecbench gen|darner|flat|server|graphload|report ...")
+		return fmt.Errorf("usage: vecbench gen|darner|flat|server|gap|graphload|report ...")
 	}
 	fs := flag.NewFlagSet(args[0], flag.ExitOnError)
 	dir := fs.String("dir", ".", "directory of the .dvec files")
@@ -138,6 +138,18 @@ func run(args []string) error {
 		return runServer(serverConfig{dir: *dir, bin: *bin, dim: *dim, ef: *ef, shards: sh, conns: cs, threads: th,
 			duration: *dur, loadConn: *lc, depth: *depth, seed: *seed, profile: *prof, searchDuringLoad: *during,
 			loadgens: strings.Split(*gens, ","), queryDepth: *qdepth})
+	case "gap":
+		dim := fs.Int("dim", 128, "which data set (gen's, in -dir)")
+		ef := fs.Int("ef", 24, "ef of the searches")
+		gaps := fs.String("gaps", "0,20,50,200", "microseconds of work before each search, one point each")
+		rounds := fs.Int("rounds", 3, "rounds of all the gaps in turn")
+		dur := fs.Duration("duration", 2*time.Second, "time per gap and round")
+		fs.Parse(args[1:])
+		gs, err := ints(*gaps)
+		if err != nil {
+			return err
+		}
+		return runGap(gapConfig{data: *dir, dim: *dim, ef: *ef, gaps: gs, rounds: *rounds, dur: *dur})
 	case "graphload":
 		return graphLoadMain(fs, dir, args[1:])
 	case "report":
