@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"unsafe"
 
 	"github.com/RoaringBitmap/roaring/v2"
 
@@ -62,7 +63,8 @@ func resolveVector(def *Def, field, param string, params map[string]string) (*ve
 		return nil, QueryError("No such parameter `" + param + "`")
 	}
 	s := f.Vector
-	v, err := vectors.Decode(s.Type, []byte(blob), s.Dim, make([]float32, 0, s.Dim))
+	// Decode only reads the blob: a view of the string's bytes, not a copy.
+	v, err := vectors.Decode(s.Type, unsafe.Slice(unsafe.StringData(blob), len(blob)), s.Dim, make([]float32, 0, s.Dim))
 	if err != nil {
 		if len(blob) != s.Dim*s.Type.Width() {
 			return nil, QueryError(fmt.Sprintf("Error parsing vector similarity query: query vector blob size (%d) does not match index's expected size (%d).",

@@ -228,11 +228,17 @@ func (r *Registry) Search(tx *engine.Tx, idx *Index, req *Request) (*Result, err
 
 	n := len(idx.parts)
 	results := make([]partResult, n)
-	b := &statsBarrier{stats: make([]partStats, n), ready: make(chan struct{})}
+	b := &statsBarrier{stats: make([]partStats, n)}
+	if n > 1 {
+		b.ready = make(chan struct{})
+	}
 	b.remaining.Store(int32(n))
 	var done sync.WaitGroup
 	run := func(i int) {
-		t0 := time.Now()
+		var t0 time.Time
+		if req.prof != nil {
+			t0 = time.Now()
+		}
 		results[i] = searchPart(tx.ShardView(0, i), idx.parts[i], req, ast, vq, &b.stats[i], b, &b.global)
 		for j := range results[i].hits {
 			results[i].hits[j].part = uint16(i)
@@ -557,7 +563,9 @@ type statsBarrier struct {
 func (b *statsBarrier) arrive() {
 	if b.remaining.Add(-1) == 0 {
 		b.global = sumStats(b.stats)
-		close(b.ready)
+		if b.ready != nil { // nil with one part: nobody waits
+			close(b.ready)
+		}
 		return
 	}
 	<-b.ready
