@@ -8,6 +8,8 @@
 //	vecbench darner -dir D -dim 128 -efs 10,16,... -min-time 1s [-cpuprofile-build F] [-cpuprofile-search F]
 //	vecbench flat   -dir D -dim 128 [-cpuprofile F]
 //	vecbench graphload -dir D -n 1000000 -dim 128 -tmp T   (build vs saved-graph load)
+//	vecbench server -darner BIN -dir D -dim 128 -ef 24 -conns 8 -shards 1   (FT.SEARCH KNN against in-process)
+//	vecbench gap    -dir D -dim 128 -ef 24 -gaps 0,20,50,200   (a search after other work; see gap.go)
 //	vecbench report FILE...   (Markdown tables from the lines of the runs)
 //
 // gen writes, per dimension, base_DIM.dvec (n vectors), query_DIM.dvec (the queries) and
