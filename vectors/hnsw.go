@@ -406,6 +406,7 @@ func (h *HNSW) Delete(id uint32) {
 				}
 			}
 		}
+		h.repairInLinks(s)
 		h.free = append(h.free, s)
 	}
 	if h.Len() == 0 {
@@ -416,6 +417,42 @@ func (h *HNSW) Delete(id uint32) {
 		h.pickEntry(-1)
 	}
 	h.deleted()
+}
+
+// repairInLinks repairs the nodes that still link to the tombstone s after its own
+// neighbours were repaired: links need not go both ways, and a link left to s would lead,
+// once an insert takes s's slot, to that new vector wherever it lies, and no longer to
+// s's neighbourhood. Measured with TestHNSWReconnect (half of each graph's vectors
+// replaced): 175 of 36 000 vectors were then missed by a search for themselves, 1 when
+// slots were never reused, 0 with this. The nodes linking to s are near it, so a search
+// for s's vector on each of its levels finds them: with ef = m0 it missed 108, with
+// 2·m0 none. Recall@10 after 30 % churn (six seeds, 500 queries each) moved from 0.965 to
+// 0.963 (L2), 0.961 to 0.958 (COSINE) and 0.966 to 0.969 (IP); a delete costs about half as
+// much again.
+func (h *HNSW) repairInLinks(s int32) {
+	if h.Len() <= 1 { // s is the last live node
+		return
+	}
+	q := h.vec(s)
+	ep := h.entry
+	epDist := h.dist(q, ep)
+	for l := h.top; l > int(h.level[s]); l-- {
+		ep, epDist = h.greedy(q, ep, epDist, l)
+	}
+	vs := h.getVisited()
+	defer h.visited.Put(vs)
+	for l := min(int(h.level[s]), h.top); l >= 0; l-- {
+		near := h.searchLayer(q, []Result{{uint32(ep), epDist}}, 2*h.m0, l, vs, nil)
+		for _, c := range near {
+			n := int32(c.ID)
+			if n != s && !h.dead[n] && int(h.level[n]) >= l && slices.Contains(h.neighbours(n, l), s) {
+				h.repair(n, s, l)
+			}
+		}
+		if len(near) > 0 {
+			ep, epDist = int32(near[0].ID), near[0].Dist
+		}
+	}
 }
 
 // repair takes the tombstone gone out of node n's links on level l and chooses n's links
