@@ -45,8 +45,11 @@ type aofState struct {
 	// wholly after (in the new incremental file).
 	meta sync.RWMutex
 	// mu serialises turning the log on and off and the rewrites' bookkeeping.
-	mu            sync.Mutex
-	rewriting     atomic.Bool
+	mu        sync.Mutex
+	rewriting atomic.Bool
+	// switching counts CONFIG SET appendonly changes still being applied (in the
+	// background): INFO shows a rewrite in progress from the reply on, as Redis does.
+	switching     atomic.Int32
 	scheduled     atomic.Bool
 	lastRewriteOK atomic.Bool
 	rewrites      atomic.Int64
@@ -476,7 +479,7 @@ func (s *Server) infoAOF(b *infoBuilder) {
 	a := &s.aof
 	l := a.log.Load()
 	b.int("aof_enabled", b2i(a.on.Load()))
-	b.int("aof_rewrite_in_progress", b2i(a.rewriting.Load()))
+	b.int("aof_rewrite_in_progress", b2i(a.rewriting.Load() || a.switching.Load() > 0))
 	b.int("aof_rewrite_scheduled", b2i(a.scheduled.Load()))
 	b.str("aof_last_bgrewrite_status", okErr(a.lastRewriteOK.Load()))
 	b.int("aof_rewrites", a.rewrites.Load())
@@ -508,7 +511,10 @@ func aofConfigParams() []configParam {
 				// MULTI) may hold some of.
 				return func() {
 					s.aof.on.Store(on)
+					s.aof.switching.Add(1)
 					go func() {
+						// setAppendOnly marks the rewrite of the first base before it returns.
+						defer s.aof.switching.Add(-1)
 						if err := s.setAppendOnly(on); err != nil {
 							s.log.Warn("CONFIG SET appendonly", "err", err)
 						}
