@@ -29,19 +29,12 @@ func BenchmarkHNSWChurn(b *testing.B) {
 					flat.Add(uint32(i), v)
 					h.Add(uint32(i), v)
 				}
-				next := uint32(n)
-				for i := range data {
-					if r.IntN(10) < 3 {
-						flat.Delete(uint32(i))
-						t0 := time.Now()
-						h.Delete(uint32(i))
-						del += time.Since(t0)
-						deletes++
-						flat.Add(next, data[i])
-						h.Add(next, data[i])
-						next++
-					}
-				}
+				churn(r, data, flat, h, func(id uint32) {
+					t0 := time.Now()
+					h.Delete(id)
+					del += time.Since(t0)
+					deletes++
+				})
 				for _, ef := range []int{20, 24} {
 					var exact, approx [][]Result
 					for _, q := range queries {

@@ -169,11 +169,7 @@ func (h *HNSW) Add(id uint32, v []float32) {
 		return
 	}
 	q := h.vec(s)
-	ep := h.entry
-	epDist := h.dist(q, ep)
-	for l := h.top; l > lvl; l-- {
-		ep, epDist = h.greedy(q, ep, epDist, l)
-	}
+	ep, epDist := h.descend(q, lvl)
 	vs := h.getVisited()
 	defer h.visited.Put(vs)
 	for l := min(lvl, h.top); l >= 0; l-- {
@@ -326,6 +322,17 @@ func (h *HNSW) greedy(q []float32, ep int32, epDist float32, l int) (int32, floa
 	return ep, epDist
 }
 
+// descend walks greedily from the entry point down the levels above level to, and returns
+// the node nearest q it reaches there, the start of a wider walk on to and below.
+func (h *HNSW) descend(q []float32, to int) (int32, float32) {
+	ep := h.entry
+	epDist := h.dist(q, ep)
+	for l := h.top; l > to; l-- {
+		ep, epDist = h.greedy(q, ep, epDist, l)
+	}
+	return ep, epDist
+}
+
 // searchLayer is the paper's SEARCH-LAYER: a best-first walk of level l from eps keeping the
 // ef nearest nodes found, nearest first (Result.ID holds node numbers here). When accept is
 // set, only nodes it takes (and that are not tombstones) enter the answer; the others are
@@ -434,11 +441,7 @@ func (h *HNSW) repairInLinks(s int32) {
 		return
 	}
 	q := h.vec(s)
-	ep := h.entry
-	epDist := h.dist(q, ep)
-	for l := h.top; l > int(h.level[s]); l-- {
-		ep, epDist = h.greedy(q, ep, epDist, l)
-	}
+	ep, epDist := h.descend(q, int(h.level[s]))
 	vs := h.getVisited()
 	defer h.visited.Put(vs)
 	for l := min(int(h.level[s]), h.top); l >= 0; l-- {
@@ -483,11 +486,7 @@ func (h *HNSW) Search(q []float32, k, ef int, accept func(id uint32) bool) []Res
 	q = prepared(h.metric, q)
 	vs := h.getVisited()
 	defer h.visited.Put(vs)
-	ep := h.entry
-	epDist := h.dist(q, ep)
-	for l := h.top; l > 0; l-- {
-		ep, epDist = h.greedy(q, ep, epDist, l)
-	}
+	ep, epDist := h.descend(q, 0)
 	var ok func(s int32) bool // nil: every node, when there are no tombstones to skip
 	if accept != nil || len(h.free) > 0 {
 		ok = func(s int32) bool { return !h.dead[s] && (accept == nil || accept(h.owner[s])) }

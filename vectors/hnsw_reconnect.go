@@ -57,20 +57,7 @@ func (h *HNSW) reconnectPass() int {
 	}
 	seen := make([]bool, len(h.owner))
 	var stack []int32
-	mark := func(from int32) {
-		seen[from] = true
-		stack = append(stack[:0], from)
-		for len(stack) > 0 {
-			n := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			for _, x := range h.neighbours(n, 0) {
-				if !seen[x] && !h.dead[x] {
-					seen[x] = true
-					stack = append(stack, x)
-				}
-			}
-		}
-	}
+	mark := func(from int32) { stack = h.reach(from, seen, stack) }
 	mark(h.entry)
 	vs := h.getVisited()
 	defer h.visited.Put(vs)
@@ -81,10 +68,7 @@ func (h *HNSW) reconnectPass() int {
 			continue
 		}
 		q := h.vec(u)
-		ep, epDist := h.entry, h.dist(q, h.entry)
-		for l := h.top; l > 0; l-- {
-			ep, epDist = h.greedy(q, ep, epDist, l)
-		}
+		ep, epDist := h.descend(q, 0)
 		// The walk starts where the upper levels lead, which may itself be off the entry's
 		// level-0 reach: then the nearest reached node is found by a scan (rare).
 		from := int32(-1)
@@ -109,6 +93,24 @@ func (h *HNSW) reconnectPass() int {
 		mark(u) // and whatever u leads to
 	}
 	return linked
+}
+
+// reach marks in seen every live node a level-0 walk from node from reaches (and from), not
+// going past nodes already marked; stack is scratch, returned for reuse.
+func (h *HNSW) reach(from int32, seen []bool, stack []int32) []int32 {
+	seen[from] = true
+	stack = append(stack[:0], from)
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, x := range h.neighbours(n, 0) {
+			if !seen[x] && !h.dead[x] {
+				seen[x] = true
+				stack = append(stack, x)
+			}
+		}
+	}
+	return stack
 }
 
 // forceLink puts u among n's level-0 links: in a free place, else in place of n's farthest

@@ -13,18 +13,7 @@ func (h *HNSW) unreachable() int {
 		return 0
 	}
 	seen := make([]bool, len(h.owner))
-	seen[h.entry] = true
-	stack := []int32{h.entry}
-	for len(stack) > 0 {
-		n := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, x := range h.neighbours(n, 0) {
-			if !seen[x] && !h.dead[x] {
-				seen[x] = true
-				stack = append(stack, x)
-			}
-		}
-	}
+	h.reach(h.entry, seen, nil)
 	bad := 0
 	for s := range h.owner {
 		if !h.dead[s] && !seen[s] {

@@ -225,16 +225,7 @@ func TestHNSWLoadedRecall(t *testing.T) {
 		require.GreaterOrEqual(t, before, 0.95, "%s built", m)
 		require.Equal(t, before, recallOf(g), "%s loaded", m)
 		memBefore := g.MemoryBytes()
-		next := uint32(n)
-		for i := range data {
-			if r.IntN(10) < 3 {
-				flat.Delete(uint32(i))
-				g.Delete(uint32(i))
-				flat.Add(next, data[i])
-				g.Add(next, data[i])
-				next++
-			}
-		}
+		churn(r, data, flat, g, g.Delete)
 		require.Equal(t, n, g.Len())
 		require.Equal(t, flat.IDs(), g.IDs())
 		require.LessOrEqual(t, g.MemoryBytes(), memBefore*11/10, "tombstones' memory is reused")
